@@ -1,0 +1,1 @@
+"""Netra backend (example monorepo for ssotlint's golden path)."""

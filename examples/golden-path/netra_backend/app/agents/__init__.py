@@ -1,0 +1,1 @@
+"""Golden path agents (triage, data, optimization, actions, reporting)."""

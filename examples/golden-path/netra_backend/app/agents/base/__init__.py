@@ -1,0 +1,1 @@
+"""Agent base infrastructure: execution context and results."""

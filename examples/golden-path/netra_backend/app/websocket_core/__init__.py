@@ -1,0 +1,1 @@
+"""WebSocket infrastructure. Import from ``websocket_core.manager``."""

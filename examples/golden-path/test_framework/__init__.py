@@ -1,0 +1,1 @@
+"""Shared test framework (SSOT test infrastructure)."""

@@ -1,0 +1,179 @@
+"""Project-wide facts several rules need, computed once per index."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import libcst as cst
+from libcst.helpers import get_full_name_for_node
+
+from ssotlint.config import Config
+from ssotlint.index import ClassRecord, ImportRecord, Kind, ProjectIndex, Resolution
+from ssotlint.rule import FileContext
+
+
+@dataclass(frozen=True)
+class DeprecatedTarget:
+    qualname: str  # as configured (or the decorated definition)
+    message: str | None
+    replacement: str | None
+    drop_in: bool
+    source: str  # 'config' | 'decorator'
+
+
+def deprecated_symbols(index: ProjectIndex, config: Config) -> dict[str, DeprecatedTarget]:
+    """Deprecated symbols keyed by both their configured path and their real definition."""
+
+    def build() -> dict[str, DeprecatedTarget]:
+        out: dict[str, DeprecatedTarget] = {}
+        for target, dep in config.deprecated.items():
+            if index.module_exists(target):
+                continue  # a module: SOT202's business
+            entry = DeprecatedTarget(target, dep.message, dep.replacement, dep.drop_in, "config")
+            out[target] = entry
+            res = index.resolve_dotted(target)
+            if res.kind is Kind.DEFINITION:
+                out.setdefault(res.qualname, entry)
+        decorators = set(config.deprecated_decorators)
+        for module, rec in index.modules.items():
+            decorated = [*rec.classes.values(), *rec.functions.values()]
+            for item in decorated:
+                for name, message in item.decorators:
+                    res = index.resolve_local(module, name)
+                    if res.qualname in decorators or (
+                        res.kind is Kind.UNKNOWN and name in decorators
+                    ):
+                        qual = f"{module}.{item.name}"
+                        out.setdefault(qual, DeprecatedTarget(qual, message, None, False, "decorator"))
+        return out
+
+    return index.derived("deprecated-symbols", build)
+
+
+def deprecated_modules(index: ProjectIndex, config: Config) -> dict[str, DeprecatedTarget]:
+    def build() -> dict[str, DeprecatedTarget]:
+        out = {}
+        for target, dep in config.deprecated.items():
+            if index.module_exists(target) or not index.is_first_party(target):
+                out[target] = DeprecatedTarget(
+                    target, dep.message, dep.replacement, dep.drop_in, "config"
+                )
+        return out
+
+    return index.derived("deprecated-modules", build)
+
+
+def lookup_deprecated(
+    targets: Mapping[str, DeprecatedTarget], literal: str, res: Resolution
+) -> DeprecatedTarget | None:
+    if res.kind is Kind.DEFINITION and res.qualname in targets:
+        return targets[res.qualname]
+    return targets.get(literal)
+
+
+@dataclass
+class Tracked:
+    name: str
+    definitions: list[tuple[str, ClassRecord]]  # (module, class) first-party definitions
+    home: str | None  # configured canonical module
+    suggested: str | None  # the most imported definition when no home is configured
+
+    @property
+    def effective_home(self) -> str | None:
+        return self.home or self.suggested
+
+    def definition_in(self, module: str) -> ClassRecord | None:
+        for mod, cls in self.definitions:
+            if mod == module:
+                return cls
+        return None
+
+
+def tracked_names(index: ProjectIndex, config: Config) -> dict[str, Tracked]:
+    """Names that must have a single home: duplicated enums/classes and configured ones."""
+
+    def build() -> dict[str, Tracked]:
+        any_class = "class" in config.canonical_kinds
+        by_name: dict[str, list[tuple[str, ClassRecord]]] = {}
+        for rec, cls in index.iter_classes():
+            if any_class or index.is_enum(rec.module, cls.name):
+                by_name.setdefault(cls.name, []).append((rec.module, cls))
+        names = {n for n, defs in by_name.items() if len({m for m, _ in defs}) >= 2}
+        names.update(config.canonical_symbols)
+        canonical_modules = set(config.canonical_modules)
+        for name, defs in by_name.items():
+            if any(mod in canonical_modules for mod, _ in defs):
+                names.add(name)
+        counts = index.import_counts()
+        out = {}
+        for name in sorted(names):
+            defs = by_name.get(name, [])
+            home = config.canonical_symbols.get(name)
+            if home is None:
+                home = next((m for m, _ in defs if m in canonical_modules), None)
+            suggested = None
+            if home is None and defs:
+                suggested = max(defs, key=lambda d: (counts[(d[0], name)], -len(d[0]), d[0]))[0]
+            out[name] = Tracked(name, defs, home, suggested)
+        return out
+
+    return index.derived("tracked-names", build)
+
+
+def import_map(ctx: FileContext) -> dict[str, ImportRecord]:
+    """Every name an import binds in this file, any scope (module scope wins)."""
+    out: dict[str, ImportRecord] = {}
+    for imp in ctx.record.imports:
+        if imp.scope != "module":
+            out.setdefault(imp.bound_name, imp)
+    for imp in ctx.record.imports:
+        if imp.scope == "module":
+            out[imp.bound_name] = imp
+    return out
+
+
+def resolve_reference(ctx: FileContext, node: cst.Attribute) -> tuple[Resolution, str] | None:
+    """Resolve `m.Sym` where `m` is bound by an import; also returns the module `Sym` is read from."""
+    full = get_full_name_for_node(node)
+    if full is None or "." not in full:
+        return None
+    head, _, rest = full.partition(".")
+    imp = import_map(ctx).get(head)
+    if imp is None:
+        return None
+    index = ctx.index
+    if imp.is_from:
+        assert imp.name is not None
+        res = index.resolve(imp.module, imp.name)
+    else:
+        res = Resolution(Kind.MODULE, imp.module if imp.asname else head)
+    owner = ""
+    for attr in rest.split("."):
+        if res.kind is Kind.MODULE:
+            owner = res.module
+            res = index.resolve(res.module, attr)
+        elif res.kind is Kind.EXTERNAL:
+            owner = res.qualname
+            res = Resolution(Kind.EXTERNAL, res.qualname, attr)
+        else:
+            return None
+    return res, owner
+
+
+def members_comparison(dup: ClassRecord, canonical: ClassRecord) -> tuple[bool, str]:
+    """(same members and values?, human description of the difference)."""
+    a, b = dict(dup.members), dict(canonical.members)
+    if a == b:
+        return True, "same members and values"
+    parts = []
+    only_here = sorted(set(a) - set(b))
+    only_there = sorted(set(b) - set(a))
+    differ = sorted(k for k in set(a) & set(b) if a[k] != b[k])
+    if only_here:
+        parts.append("only here: " + ", ".join(only_here))
+    if only_there:
+        parts.append("only in canonical: " + ", ".join(only_there))
+    if differ:
+        parts.append("different values: " + ", ".join(f"{k} ({a[k]} vs {b[k]})" for k in differ))
+    return False, "; ".join(parts)

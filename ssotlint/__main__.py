@@ -1,0 +1,3 @@
+from ssotlint.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,65 @@
+"""On-disk cache: whole-file pickles written atomically, validated on load.
+
+Several ssotlint processes (pre-commit's parallel hooks, flake8 -j) may share
+one cache: every write is a complete temp file renamed into place, so a reader
+sees an old or a new cache, never a torn one; a damaged file is ignored and
+rebuilt, never trusted.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from ssotlint import __version__
+
+MAGIC = b"SSOTLINT-CACHE\x01"
+
+
+class Cache:
+    def __init__(self, root: Path, enabled: bool = True) -> None:
+        self.folder = root / ".ssotlint_cache" / __version__
+        self.enabled = enabled
+
+    def load(self, name: str) -> Any:
+        if not self.enabled:
+            return None
+        path = self.folder / f"{name}.pickle"
+        try:
+            blob = path.read_bytes()
+        except OSError:
+            return None
+        if not blob.startswith(MAGIC) or len(blob) < len(MAGIC) + 32:
+            return None
+        digest, payload = blob[len(MAGIC) : len(MAGIC) + 32], blob[len(MAGIC) + 32 :]
+        if hashlib.blake2b(payload, digest_size=16).hexdigest().encode() != digest:
+            return None
+        try:
+            return pickle.loads(payload)
+        except Exception:  # a cache written by another version: rebuild
+            return None
+
+    def save(self, name: str, value: Any) -> None:
+        if not self.enabled:
+            return
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            ignore = self.folder.parent / ".gitignore"
+            if not ignore.exists():
+                ignore.write_text("# created by ssotlint\n*\n")
+            payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+            digest = hashlib.blake2b(payload, digest_size=16).hexdigest().encode()
+            fd, tmp = tempfile.mkstemp(prefix=f".{name}.", dir=self.folder)
+            try:
+                with os.fdopen(fd, "wb") as handle:
+                    handle.write(MAGIC + digest + payload)
+                os.replace(tmp, self.folder / f"{name}.pickle")
+            except BaseException:
+                Path(tmp).unlink(missing_ok=True)
+                raise
+        except OSError:
+            pass  # a read-only checkout still lints, just without a cache

@@ -1,0 +1,478 @@
+"""Running rules over a project: index build (cached, pooled), checks, suppressions, fixes."""
+
+from __future__ import annotations
+
+import ast
+import difflib
+import multiprocessing
+import os
+import sys
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import libcst as cst
+from libcst.metadata import MetadataWrapper
+
+from ssotlint import suppressions
+from ssotlint.cache import Cache
+from ssotlint.config import Config
+from ssotlint.diagnostics import Diagnostic, Fix, Sites
+from ssotlint.discovery import SourceFile, _glob_to_regex, discover
+from ssotlint.index import ModuleRecord, ProjectIndex, Span, build_record
+from ssotlint.rule import FileContext, FixContext, Rule, load_rules
+from ssotlint.source import SourceError, decode, read_source, write_atomic
+
+PARSE_ERROR = "SOT999"
+UNUSED_SUPPRESSION = "SOT901"
+POOL_THRESHOLD = 200
+MAX_FIX_PASSES = 10
+MAX_PROJECT_ROUNDS = 3
+
+
+@dataclass
+class FileResult:
+    diagnostics: list[Diagnostic]
+    sites: dict[str, Sites]
+
+
+@dataclass
+class RunResult:
+    diagnostics: list[Diagnostic]
+    sites: dict[str, Sites]
+    files_checked: int
+    fixed_files: dict[str, int] = field(default_factory=dict)  # path -> fixes applied
+    diffs: list[str] = field(default_factory=list)
+    fix_errors: list[str] = field(default_factory=list)
+
+
+class Selection:
+    """Which codes run: config select/ignore, CLI overrides, per-file-ignores."""
+
+    def __init__(
+        self,
+        config: Config,
+        known: Iterable[str],
+        select: Sequence[str] | None = None,
+        ignore: Sequence[str] = (),
+    ) -> None:
+        chosen = tuple(select) if select else config.select
+        ignored = (*config.ignore, *ignore)
+        self.codes = frozenset(
+            code
+            for code in known
+            if _most_specific(code, chosen) > max(-1, _most_specific(code, ignored))
+        )
+        self.per_file = [
+            (_glob_to_regex(glob), codes) for glob, codes in config.per_file_ignores.items()
+        ]
+
+    def enabled_for(self, relpath: str) -> frozenset[str]:
+        off = {c for regex, codes in self.per_file if regex.match(relpath) for c in codes}
+        if not off:
+            return self.codes
+        return frozenset(c for c in self.codes if not any(c.startswith(o) for o in off))
+
+
+def _most_specific(code: str, prefixes: Iterable[str]) -> int:
+    return max((len(p) for p in prefixes if code.startswith(p)), default=-1)
+
+
+# --- index -----------------------------------------------------------------
+
+
+def _index_one(item: tuple[str, str, str, bool]) -> tuple[tuple[int, int], ModuleRecord]:
+    path, relpath, module, is_package = item
+    try:
+        stat = os.stat(path)
+        key = (stat.st_mtime_ns, stat.st_size)
+    except OSError:
+        key = (0, -1)
+    try:
+        data = read_source(Path(path))
+    except SourceError as exc:
+        rec = ModuleRecord(module, relpath, is_package, "unreadable", error=str(exc))
+        return key, rec
+    return key, build_record(module, relpath, is_package, data)
+
+
+def _pool_context() -> multiprocessing.context.BaseContext | None:
+    if sys.platform.startswith("linux"):
+        return multiprocessing.get_context("fork")
+    return None
+
+
+def build_index(
+    config: Config,
+    files: Sequence[SourceFile],
+    cache: Cache,
+    jobs: int | None = None,
+    overrides: dict[str, bytes] | None = None,
+) -> ProjectIndex:
+    """Index every module, reusing cached records whose file did not change."""
+    overrides = overrides or {}
+    stored = cache.load("index")
+    if not isinstance(stored, dict):
+        stored = {}
+    records: dict[str, ModuleRecord] = {}
+    fresh: dict[str, tuple[tuple[int, int], ModuleRecord]] = {}
+    todo: list[tuple[str, str, str, bool]] = []
+    for f in files:
+        if f.relpath in overrides:
+            records[f.relpath] = build_record(f.module, f.relpath, f.is_package, overrides[f.relpath])
+            continue
+        entry = stored.get(f.relpath)
+        if entry is not None:
+            try:
+                stat = f.path.stat()
+                key = (stat.st_mtime_ns, stat.st_size)
+            except OSError:
+                key = (0, -1)
+            old_key, rec = entry
+            if old_key == key and rec.module == f.module and key[1] >= 0:
+                records[f.relpath] = rec
+                fresh[f.relpath] = entry
+                continue
+        todo.append((str(f.path), f.relpath, f.module, f.is_package))
+    workers = jobs if jobs is not None else (os.cpu_count() or 1)
+    ctx = _pool_context()
+    built: Iterable[tuple[tuple[int, int], ModuleRecord]]
+    if len(todo) >= POOL_THRESHOLD and workers > 1 and ctx is not None:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+            chunk = max(1, len(todo) // (workers * 8))
+            built = list(pool.map(_index_one, todo, chunksize=chunk))
+    else:
+        built = [_index_one(item) for item in todo]
+    for key, rec in built:
+        records[rec.relpath] = rec
+        fresh[rec.relpath] = (key, rec)
+    if todo or len(fresh) != len(stored):
+        cache.save("index", fresh)
+    ordered = [records[f.relpath] for f in files if f.relpath in records]
+    return ProjectIndex(ordered)
+
+
+# --- checking ----------------------------------------------------------------
+
+
+class Linter:
+    def __init__(
+        self,
+        config: Config,
+        selection: Selection,
+        rules: dict[str, type[Rule]] | None = None,
+    ) -> None:
+        self.config = config
+        self.selection = selection
+        self.rules = rules if rules is not None else load_rules()
+
+    def check_file(
+        self, index: ProjectIndex, record: ModuleRecord, data: bytes | None = None
+    ) -> FileResult:
+        enabled = self.selection.enabled_for(record.relpath)
+        if record.error is not None:
+            diags = []
+            if PARSE_ERROR in enabled:
+                span = record.error_span or Span(1, 1, 1, 1)
+                diags.append(_diag(PARSE_ERROR, record.relpath, span, record.error))
+            return FileResult(diags, {})
+        if data is None:
+            try:
+                data = read_source(self.config.root / record.relpath)
+            except SourceError as exc:
+                return FileResult(
+                    [_diag(PARSE_ERROR, record.relpath, Span(1, 1, 1, 1), str(exc))], {}
+                )
+        ctx = FileContext(self.config, index, record, data)
+        active = [
+            cls(ctx)
+            for code, cls in self.rules.items()
+            if code in enabled and code not in (PARSE_ERROR, UNUSED_SUPPRESSION)
+        ]
+        for rule in active:
+            self._guard(rule, ctx, rule.check)
+        wanting = [r for r in active if self._guard(r, ctx, r.wants_cst)]
+        if wanting:
+            try:
+                wrapper = MetadataWrapper(cst.parse_module(ctx.text), unsafe_skip_copy=True)
+                wrapper.visit_batched(wanting)
+            except Exception as exc:  # libcst parser limits, recursion
+                ctx.diagnostics.append(
+                    _diag(PARSE_ERROR, record.relpath, Span(1, 1, 1, 1), f"libcst failed: {exc}")
+                )
+        diags = ctx.diagnostics
+        if "noqa" in ctx.text or "ssotlint:" in ctx.text:
+            diags = self._suppress(ctx, diags, enabled)
+        return FileResult(diags, ctx.sites)
+
+    @staticmethod
+    def _guard(rule: Rule, ctx: FileContext, call: Callable[[], object]) -> bool:
+        try:
+            return bool(call())
+        except Exception as exc:  # a rule bug must not end the run
+            ctx.report(
+                PARSE_ERROR,
+                Span(1, 1, 1, 1),
+                f"internal error in {rule.code} ({type(exc).__name__}: {exc}); please report it",
+            )
+            return False
+
+    def _suppress(
+        self, ctx: FileContext, diags: list[Diagnostic], enabled: frozenset[str]
+    ) -> list[Diagnostic]:
+        sups = suppressions.parse(ctx.text)
+        if not sups:
+            return diags
+        kept, sups = suppressions.apply(diags, sups)
+        if UNUSED_SUPPRESSION not in enabled:
+            return kept
+        for sup in sups:
+            unused = [
+                c
+                for c in sup.codes
+                if c.startswith("SOT") and c not in sup.used and any(
+                    e.startswith(c) for e in enabled
+                )
+            ]
+            if not unused:
+                continue
+            span = Span(sup.line, sup.column, sup.line, sup.end_column)
+            what = ", ".join(unused)
+            fix = Fix(
+                "safe",
+                f"remove unused `{what}`",
+                {"line": sup.line, "column": sup.column, "codes": unused},
+            )
+            kept.append(
+                _diag(
+                    UNUSED_SUPPRESSION,
+                    ctx.path,
+                    span,
+                    f"unused suppression: {what} reports nothing here",
+                    fix,
+                )
+            )
+        return kept
+
+
+def _diag(code: str, path: str, span: Span, message: str, fix: Fix | None = None) -> Diagnostic:
+    return Diagnostic(code, path, span.line, span.column, span.end_line, span.end_column, message, fix)
+
+
+# --- orchestration ---------------------------------------------------------------
+
+
+@dataclass
+class CheckOptions:
+    paths: Sequence[Path] = ()
+    select: Sequence[str] | None = None
+    ignore: Sequence[str] = ()
+    fix: bool = False
+    unsafe_fixes: bool = False
+    diff: bool = False
+    use_cache: bool = True
+    jobs: int | None = None
+    overrides: dict[str, bytes] = field(default_factory=dict)  # relpath -> unsaved buffer
+
+
+def _targets(config: Config, files: Sequence[SourceFile], paths: Sequence[Path]) -> list[SourceFile]:
+    if not paths:
+        return list(files)
+    wanted = [p.resolve() for p in paths]
+    out = []
+    for f in files:
+        fp = f.path.absolute()
+        if any(fp == w or w in fp.parents or f.path.resolve() == w for w in wanted):
+            out.append(f)
+    return out
+
+
+def run_check(config: Config, options: CheckOptions) -> RunResult:
+    rules = load_rules()
+    selection = Selection(config, rules, options.select, options.ignore)
+    linter = Linter(config, selection, rules)
+    cache = Cache(config.root, options.use_cache)
+    files = discover(config)
+    known = {f.relpath for f in files}
+    for rel in options.overrides:
+        if rel not in known:
+            raise ValueError(f"{rel} is not a first-party file of {config.root}")
+    index = build_index(config, files, cache, options.jobs, options.overrides)
+    targets = _targets(config, files, options.paths)
+    result = RunResult([], {}, len(targets))
+    if options.fix or options.diff:
+        index = _fix_project(config, linter, index, targets, options, result)
+    _lint_targets(config, linter, index, targets, cache, selection, options, result)
+    result.diagnostics.sort(key=Diagnostic.sort_key)
+    return result
+
+
+def _lint_targets(
+    config: Config,
+    linter: Linter,
+    index: ProjectIndex,
+    targets: Sequence[SourceFile],
+    cache: Cache,
+    selection: Selection,
+    options: CheckOptions,
+    result: RunResult,
+) -> None:
+    key = f"results-{config.digest()}-{'-'.join(sorted(selection.codes))}"
+    key = "results-" + __import__("hashlib").blake2b(key.encode(), digest_size=8).hexdigest()
+    index_digest = index.digest()
+    stored = cache.load(key) if not options.overrides else None
+    if not isinstance(stored, dict) or stored.get("index") != index_digest:
+        stored = {"index": index_digest, "files": {}}
+    files_cache: dict[str, tuple[str, FileResult]] = stored["files"]
+    changed = False
+    for f in targets:
+        rec = index.by_path.get(f.relpath)
+        if rec is None:
+            continue
+        hit = files_cache.get(f.relpath)
+        if hit is not None and hit[0] == rec.digest:
+            res = hit[1]
+        else:
+            res = linter.check_file(index, rec, options.overrides.get(f.relpath))
+            if not options.overrides:
+                files_cache[f.relpath] = (rec.digest, res)
+                changed = True
+        result.diagnostics.extend(res.diagnostics)
+        for code, sites in res.sites.items():
+            total = result.sites.setdefault(code, Sites())
+            total.examined += sites.examined
+            total.compliant += sites.compliant
+    if changed:
+        cache.save(key, stored)
+
+
+def _fix_project(
+    config: Config,
+    linter: Linter,
+    index: ProjectIndex,
+    targets: Sequence[SourceFile],
+    options: CheckOptions,
+    result: RunResult,
+) -> ProjectIndex:
+    originals: dict[str, bytes] = {}
+    current: dict[str, bytes] = {}
+    for _ in range(MAX_PROJECT_ROUNDS):
+        progressed = False
+        for f in targets:
+            rec = index.by_path.get(f.relpath)
+            if rec is None or rec.error is not None:
+                continue
+            try:
+                data = current.get(f.relpath) or read_source(f.path)
+            except SourceError:
+                continue
+            new_data, applied, index = _fix_file(config, linter, index, rec, data, options, result)
+            if applied:
+                originals.setdefault(f.relpath, data)
+                current[f.relpath] = new_data
+                result.fixed_files[f.relpath] = result.fixed_files.get(f.relpath, 0) + applied
+                progressed = True
+        if not progressed:
+            break
+    for f in targets:
+        if f.relpath not in current or current[f.relpath] == originals[f.relpath]:
+            result.fixed_files.pop(f.relpath, None)
+            continue
+        if options.diff:
+            old = decode(originals[f.relpath]).text.splitlines(keepends=True)
+            new = decode(current[f.relpath]).text.splitlines(keepends=True)
+            result.diffs.append(
+                "".join(difflib.unified_diff(old, new, f"a/{f.relpath}", f"b/{f.relpath}"))
+            )
+        else:
+            try:
+                write_atomic(f.path, current[f.relpath])
+            except OSError as exc:
+                result.fix_errors.append(f"{f.relpath}: not fixed, cannot write: {exc.strerror}")
+                result.fixed_files.pop(f.relpath, None)
+    return index
+
+
+def _replace(index: ProjectIndex, record: ModuleRecord) -> ProjectIndex:
+    return ProjectIndex(record if r.relpath == record.relpath else r for r in index.modules.values())
+
+
+def _fix_file(
+    config: Config,
+    linter: Linter,
+    index: ProjectIndex,
+    rec: ModuleRecord,
+    data: bytes,
+    options: CheckOptions,
+    result: RunResult,
+) -> tuple[bytes, int, ProjectIndex]:
+    try:
+        source = decode(data)
+    except SourceError:
+        return data, 0, index
+    text = source.text
+    applied = 0
+    refused: set[str] = set()
+    for _ in range(MAX_FIX_PASSES):
+        res = linter.check_file(index, rec, data)
+        fixable = [
+            d
+            for d in res.diagnostics
+            if d.fix is not None
+            and d.code not in refused
+            and (d.fix.applicability == "safe" or options.unsafe_fixes)
+        ]
+        if not fixable:
+            break
+        code = min(fixable, key=Diagnostic.sort_key).code
+        batch = [d.fix for d in fixable if d.code == code and d.fix is not None]
+        new_text = _apply(config, index, rec, text, code, batch, linter)
+        if new_text is None or new_text == text:
+            if new_text is None:
+                result.fix_errors.append(
+                    f"{rec.relpath}: {code} fix refused: the result would not parse"
+                )
+            refused.add(code)
+            continue
+        new_data = new_text.encode(source.encoding)
+        if source.bom:
+            new_data = b"\xef\xbb\xbf" + new_data
+        new_rec = build_record(rec.module, rec.relpath, rec.is_package, new_data)
+        new_index = _replace(index, new_rec)
+        after = linter.check_file(new_index, new_rec, new_data).diagnostics
+        before_count = sum(1 for d in res.diagnostics if d.code == code)
+        if sum(1 for d in after if d.code == code) >= before_count:
+            refused.add(code)  # the fix did not remove its finding: keep the old text
+            continue
+        text, data, rec, index = new_text, new_data, new_rec, new_index
+        applied += len(batch)
+    return data, applied, index
+
+
+def _apply(
+    config: Config,
+    index: ProjectIndex,
+    rec: ModuleRecord,
+    text: str,
+    code: str,
+    fixes: list[Fix],
+    linter: Linter,
+) -> str | None:
+    from ssotlint.fixes import remove_suppression_codes
+
+    try:
+        if code == UNUSED_SUPPRESSION:
+            new_text = remove_suppression_codes(text, fixes)
+        else:
+            module = cst.parse_module(text)
+            new_module = linter.rules[code].apply_fixes(module, fixes, FixContext(config, index, rec))
+            new_text = new_module.code
+    except Exception:
+        return None
+    try:
+        ast.parse(new_text)
+        cst.parse_module(new_text)
+    except Exception:
+        return None
+    return new_text

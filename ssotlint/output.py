@@ -1,0 +1,134 @@
+"""Reporting: every output format is rendered here from the same sorted diagnostics."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any, TextIO
+
+from ssotlint.diagnostics import Diagnostic
+
+FORMATS = ("text", "concise", "json", "github")
+
+
+def to_json_obj(diag: Diagnostic, slugs: Mapping[str, str]) -> dict[str, Any]:
+    return {
+        "code": diag.code,
+        "slug": slugs.get(diag.code, ""),
+        "message": diag.message,
+        "path": diag.path,
+        "line": diag.line,
+        "column": diag.column,
+        "end_line": diag.end_line,
+        "end_column": diag.end_column,
+        "fix": None
+        if diag.fix is None
+        else {"applicability": diag.fix.applicability, "message": diag.fix.message},
+        "symbol": diag.symbol,
+    }
+
+
+def render_json(diags: Sequence[Diagnostic], slugs: Mapping[str, str], out: TextIO) -> None:
+    json.dump([to_json_obj(d, slugs) for d in diags], out, indent=2, sort_keys=True)
+    out.write("\n")
+
+
+def render_concise(diags: Sequence[Diagnostic], out: TextIO) -> None:
+    for d in diags:
+        marker = " [*]" if d.fix else ""
+        out.write(f"{d.path}:{d.line}:{d.column}: {d.code}{marker} {d.message}\n")
+
+
+def _gh_escape(text: str, prop: bool = False) -> str:
+    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    if prop:
+        text = text.replace(":", "%3A").replace(",", "%2C")
+    return text
+
+
+def render_github(diags: Sequence[Diagnostic], slugs: Mapping[str, str], out: TextIO) -> None:
+    for d in diags:
+        title = _gh_escape(f"{d.code} {slugs.get(d.code, '')}".strip(), prop=True)
+        out.write(
+            f"::error title={title},file={_gh_escape(d.path, True)},line={d.line},"
+            f"col={d.column},endLine={d.end_line},endColumn={d.end_column}::"
+            f"{_gh_escape(d.code + ' ' + d.message)}\n"
+        )
+
+
+def render_text(
+    diags: Sequence[Diagnostic],
+    slugs: Mapping[str, str],
+    root: Path,
+    out: TextIO,
+    color: bool,
+    files_checked: int,
+    statistics: bool,
+) -> None:
+    from rich.console import Console
+    from rich.syntax import Syntax
+    from rich.text import Text
+
+    console = Console(file=out, force_terminal=color, no_color=not color, highlight=False,
+                      width=120 if not color else None, soft_wrap=not color)  # fmt: skip
+    current = None
+    lines: list[str] = []
+    for d in diags:
+        if d.path != current:
+            current = d.path
+            console.print(Text(d.path, style="bold underline"))
+            try:
+                lines = (root / d.path).read_text(encoding="utf-8", errors="replace").splitlines()
+            except OSError:
+                lines = []
+        head = Text.assemble(
+            (f"  {d.line}:{d.column} ", "dim"),
+            (d.code, "bold red"),
+            (" [*]" if d.fix else "", "cyan"),
+            " ",
+            d.message,
+            (f"  ({slugs.get(d.code, '')})", "dim"),
+        )
+        console.print(head)
+        if 0 < d.line <= len(lines) and lines[d.line - 1].strip():
+            snippet = lines[d.line - 1]
+            if color:
+                console.print(
+                    Syntax(snippet, "python", line_numbers=True, start_line=d.line,
+                           theme="ansi_dark", word_wrap=True),
+                    style="",
+                )  # fmt: skip
+            else:
+                console.print(f"    {d.line} | {snippet}")
+    _summary(console, diags, files_checked, statistics, slugs)
+
+
+def _summary(
+    console: Any,
+    diags: Sequence[Diagnostic],
+    files_checked: int,
+    statistics: bool,
+    slugs: Mapping[str, str],
+) -> None:
+    if statistics and diags:
+        counts = Counter(d.code for d in diags)
+        fixable = Counter(d.code for d in diags if d.fix)
+        for code, count in sorted(counts.items()):
+            mark = f" ({fixable[code]} fixable)" if fixable[code] else ""
+            console.print(f"{count:6d}  {code}  {slugs.get(code, '')}{mark}")
+    if not diags:
+        console.print(f"All checks passed ({files_checked} files).")
+        return
+    fixable_safe = sum(1 for d in diags if d.fix and d.fix.applicability == "safe")
+    fixable_unsafe = sum(1 for d in diags if d.fix and d.fix.applicability == "unsafe")
+    files = len({d.path for d in diags})
+    console.print(
+        f"Found {len(diags)} violation{'s' if len(diags) != 1 else ''} in {files} "
+        f"file{'s' if files != 1 else ''} ({files_checked} checked)."
+    )
+    if fixable_safe:
+        console.print(f"[*] {fixable_safe} fixable with `ssotlint check --fix`.")
+    if fixable_unsafe:
+        console.print(f"{fixable_unsafe} more fixable with `--fix --unsafe-fixes`.")

@@ -1,0 +1,146 @@
+"""The rule base class, examples, and the self-registering rule registry."""
+
+from __future__ import annotations
+
+import ast
+import importlib
+import pkgutil
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import TYPE_CHECKING, Any, ClassVar
+
+import libcst as cst
+from libcst.metadata import PositionProvider
+
+from ssotlint.diagnostics import Diagnostic, Fix, Sites
+from ssotlint.index import ModuleRecord, ProjectIndex, Span
+from ssotlint.source import decode
+
+if TYPE_CHECKING:
+    from ssotlint.config import Config
+
+
+@dataclass(frozen=True)
+class Example:
+    """A (possibly multi-file) example. `expected` items read 'path:line CODE'."""
+
+    files: Mapping[str, str]
+    config: str = ""
+    expected: Sequence[str] = ()
+    fixed: Mapping[str, str] = field(default_factory=dict)
+    unsafe_fixes: bool = False
+
+
+class FileContext:
+    """What a rule sees of one file: its index record, the whole index, lazily its text."""
+
+    def __init__(
+        self, config: Config, index: ProjectIndex, record: ModuleRecord, data: bytes
+    ) -> None:
+        self.config = config
+        self.index = index
+        self.record = record
+        self.data = data
+        self.diagnostics: list[Diagnostic] = []
+        self.sites: dict[str, Sites] = {}
+
+    @cached_property
+    def text(self) -> str:
+        return decode(self.data).text
+
+    @cached_property
+    def tree(self) -> ast.Module:
+        return ast.parse(self.text)
+
+    @property
+    def path(self) -> str:
+        return self.record.relpath
+
+    def site(self, code: str, compliant: bool) -> None:
+        self.sites.setdefault(code, Sites()).add(compliant)
+
+    def report(
+        self, code: str, span: Span, message: str, fix: Fix | None = None, symbol: str = ""
+    ) -> None:
+        self.diagnostics.append(
+            Diagnostic(
+                code, self.path, span.line, span.column, span.end_line, span.end_column,
+                message, fix, symbol,
+            )  # fmt: skip
+        )
+
+
+_REGISTRY: dict[str, type[Rule]] = {}
+
+
+class Rule(cst.BatchableCSTVisitor):
+    """A rule: index-level checks in `check`, optional CST visits in one batched pass.
+
+    The module docstring of a rule is its documentation page.
+    """
+
+    code: ClassVar[str] = ""
+    slug: ClassVar[str] = ""
+    summary: ClassVar[str] = ""
+    fix_summary: ClassVar[str] = "none"
+    VALID: ClassVar[Sequence[Example]] = ()
+    INVALID: ClassVar[Sequence[Example]] = ()
+    METADATA_DEPENDENCIES = (PositionProvider,)
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if cls.code:
+            if cls.code in _REGISTRY and _REGISTRY[cls.code] is not cls:
+                raise RuntimeError(f"rule code {cls.code} registered twice")
+            _REGISTRY[cls.code] = cls
+
+    def __init__(self, ctx: FileContext) -> None:
+        super().__init__()
+        self.ctx = ctx
+
+    @classmethod
+    def docs(cls) -> str:
+        module = importlib.import_module(cls.__module__)
+        return (module.__doc__ or cls.__doc__ or "").strip()
+
+    def check(self) -> None:
+        """Index-level checks (no CST needed)."""
+
+    def wants_cst(self) -> bool:
+        """Cheap prefilter: does this file need the batched CST pass for this rule?"""
+        return False
+
+    def report_node(
+        self, node: cst.CSTNode, message: str, fix: Fix | None = None, symbol: str = ""
+    ) -> None:
+        pos = self.get_metadata(PositionProvider, node)
+        span = Span(pos.start.line, pos.start.column + 1, pos.end.line, pos.end.column + 1)
+        self.ctx.report(self.code, span, message, fix, symbol)
+
+    @classmethod
+    def apply_fixes(
+        cls, module: cst.Module, fixes: Sequence[Fix], ctx: FixContext
+    ) -> cst.Module:
+        """Apply this rule's fixes to one module (positions valid for `module`)."""
+        return module
+
+
+@dataclass
+class FixContext:
+    config: Config
+    index: ProjectIndex
+    record: ModuleRecord
+
+
+def load_rules() -> dict[str, type[Rule]]:
+    """Import every module of `ssotlint.rules`; rules register themselves."""
+    import ssotlint.rules as package
+
+    for info in pkgutil.iter_modules(package.__path__, package.__name__ + "."):
+        importlib.import_module(info.name)
+    return dict(sorted(_REGISTRY.items()))
+
+
+def iter_rules() -> Iterator[type[Rule]]:
+    yield from load_rules().values()
