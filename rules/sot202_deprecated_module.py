@@ -57,7 +57,7 @@ class DeprecatedModule(Rule):
         Example(
             {**FILES, "app/use.py": "from .old_manager import (\n    WebSocketManager,  # keep\n)\n"},
             CONFIG,
-            expected=("app/use.py:1 SOT202",),
+            expected=("app/use.py:2 SOT202",),
             fixed={"app/use.py": "from app.manager import (\n    WebSocketManager,  # keep\n)\n"},
         ),
         Example(

@@ -26,22 +26,26 @@ class UnusedSuppression(Rule):
     fix_summary = "safe: remove it"
 
     VALID = (
-        Example({**FILES, "app/use.py": "from app.old import X  # noqa: SOT202\n"}, CONFIG),
+        Example({**FILES, "app/use.py": "from app.old import X  # noqa: SOT202\n"}, CONFIG, select=("SOT",)),
         Example(
-            {**FILES, "app/use.py": "from app.old import (  # noqa: SOT202\n    X,\n)\n"}, CONFIG
+            {**FILES, "app/use.py": "from app.old import (  # noqa: SOT202\n    X,\n)\n"},
+            CONFIG,
+            select=("SOT",),
         ),
-        Example({**FILES, "app/use.py": "import os  # noqa: E401\n"}, CONFIG),
+        Example({**FILES, "app/use.py": "import os  # noqa: E401\n"}, CONFIG, select=("SOT",)),
     )
     INVALID = (
         Example(
             {**FILES, "app/use.py": "from app.new import X  # noqa: SOT202\n"},
             CONFIG,
+            select=("SOT",),
             expected=("app/use.py:1 SOT901",),
             fixed={"app/use.py": "from app.new import X\n"},
         ),
         Example(
             {**FILES, "app/use.py": "from app.old import X  # ssotlint: ignore[SOT202, SOT101]\n"},
             CONFIG,
+            select=("SOT",),
             expected=("app/use.py:1 SOT901",),
             fixed={"app/use.py": "from app.old import X  # ssotlint: ignore[SOT202]\n"},
         ),

@@ -30,6 +30,7 @@ class Example:
     expected: Sequence[str] = ()
     fixed: Mapping[str, str] = field(default_factory=dict)
     unsafe_fixes: bool = False
+    select: Sequence[str] = ()  # codes to run besides the rule's own (default: only it)
 
 
 class FileContext:
