@@ -9,7 +9,7 @@ import libcst as cst
 from libcst.helpers import get_full_name_for_node
 
 from ssotlint.config import Config
-from ssotlint.index import ClassRecord, ImportRecord, Kind, ProjectIndex, Resolution
+from ssotlint.index import ClassRecord, FunctionRecord, ImportRecord, Kind, ProjectIndex, Resolution
 from ssotlint.rule import FileContext
 
 
@@ -37,7 +37,10 @@ def deprecated_symbols(index: ProjectIndex, config: Config) -> dict[str, Depreca
                 out.setdefault(res.qualname, entry)
         decorators = set(config.deprecated_decorators)
         for module, rec in index.modules.items():
-            decorated = [*rec.classes.values(), *rec.functions.values()]
+            decorated: list[ClassRecord | FunctionRecord] = [
+                *rec.classes.values(),
+                *rec.functions.values(),
+            ]
             for item in decorated:
                 for name, message in item.decorators:
                     res = index.resolve_local(module, name)

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from ssotlint import __version__
 from ssotlint.config import Config, ConfigError, find_project_root, load_config
@@ -117,7 +118,9 @@ def _check(args: argparse.Namespace) -> int:
         use_cache=not args.no_cache,
         jobs=args.jobs,
     )
-    result = run_check(config, options)
+    with _progress() as progress:
+        options.progress = progress
+        result = run_check(config, options)
     slugs = {code: cls.slug for code, cls in known.items()}
     out = sys.stdout
     if args.diff:
@@ -135,6 +138,30 @@ def _check(args: argparse.Namespace) -> int:
     if result.diagnostics and not args.exit_zero:
         return EXIT_VIOLATIONS
     return EXIT_CLEAN
+
+
+@contextlib.contextmanager
+def _progress() -> Iterator[Callable[[str, int, int], None] | None]:
+    """A rich progress bar on an interactive terminal; nothing when piped or in CI."""
+    if not sys.stderr.isatty() or os.environ.get("CI") or os.environ.get("TERM") == "dumb":
+        yield None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    bar = Progress(
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), transient=True
+    )
+    tasks: dict[str, Any] = {}
+
+    def update(phase: str, done: int, total: int) -> None:
+        if total < 200:
+            return
+        if phase not in tasks:
+            tasks[phase] = bar.add_task(phase, total=total)
+        bar.update(tasks[phase], completed=done)
+
+    with bar:
+        yield update
 
 
 def _render(

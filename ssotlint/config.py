@@ -147,9 +147,11 @@ class _Reader:
 
     def string(self, name: str) -> str | None:
         value = self.get(name)
-        if value is not None and not isinstance(value, str):
+        if value is None:
+            return None
+        if not isinstance(value, str):
             self.fail(self.key(name), "must be a string")
-        return value
+        return str(value)
 
     def number(self, name: str) -> float | None:
         value = self.get(name)
@@ -193,9 +195,9 @@ def parse_config(section: Any, root: Path, source: Path, known: frozenset[str]) 
     top = _Reader(section, "tool.ssotlint", source)
     origin = str(source)
     src = top.str_list("src", (".",))
-    for entry in src:
-        if not (root / entry).is_dir():
-            top.fail(top.key("src"), f"entry {entry!r} is not a folder under {root}")
+    for folder in src:
+        if not (root / folder).is_dir():
+            top.fail(top.key("src"), f"entry {folder!r} is not a folder under {root}")
     select = top.str_list("select", ("SOT",))
     ignore = top.str_list("ignore", ())
     _check_codes(top, top.key("select"), select, known)

@@ -144,7 +144,11 @@ def discover(config: Config) -> list[SourceFile]:
                 continue
             seen.add(real)
             module, is_package = module_name(rel_src)
-            if not module or not all(part.isidentifier() for part in module.split(".")):
+            # Names that no import statement can spell (`migrations/0001_initial.py`) are
+            # still linted (importlib loads them); hidden or dotted names cannot be named.
+            if not module or any(
+                not part or part.startswith(".") or "." in part for part in rel_src[:-3].split("/")
+            ):
                 continue
             found.append(SourceFile(path, _relpath(path, root), module, is_package))
     found.sort(key=lambda f: f.relpath)

@@ -274,6 +274,7 @@ class CheckOptions:
     use_cache: bool = True
     jobs: int | None = None
     overrides: dict[str, bytes] = field(default_factory=dict)  # relpath -> unsaved buffer
+    progress: Callable[[str, int, int], None] | None = None  # (phase, done, total)
 
 
 def _targets(config: Config, files: Sequence[SourceFile], paths: Sequence[Path]) -> list[SourceFile]:
@@ -298,7 +299,11 @@ def run_check(config: Config, options: CheckOptions) -> RunResult:
     for rel in options.overrides:
         if rel not in known:
             raise ValueError(f"{rel} is not a first-party file of {config.root}")
+    if options.progress is not None:
+        options.progress("indexing", 0, len(files))
     index = build_index(config, files, cache, options.jobs, options.overrides)
+    if options.progress is not None:
+        options.progress("indexing", len(files), len(files))
     targets = _targets(config, files, options.paths)
     result = RunResult([], {}, len(targets))
     if options.fix or options.diff:
@@ -326,7 +331,9 @@ def _lint_targets(
         stored = {"index": index_digest, "files": {}}
     files_cache: dict[str, tuple[str, FileResult]] = stored["files"]
     changed = False
-    for f in targets:
+    for done, f in enumerate(targets):
+        if options.progress is not None and done % 50 == 0:
+            options.progress("checking", done, len(targets))
         rec = index.by_path.get(f.relpath)
         if rec is None:
             continue
@@ -391,7 +398,37 @@ def _fix_project(
             except OSError as exc:
                 result.fix_errors.append(f"{f.relpath}: not fixed, cannot write: {exc.strerror}")
                 result.fixed_files.pop(f.relpath, None)
+                # The file keeps its old text: lint that, not the fix that was not written.
+                old = index.by_path[f.relpath]
+                index = _replace(
+                    index, build_record(old.module, old.relpath, old.is_package, originals[f.relpath])
+                )
     return index
+
+
+class Session:
+    """Project state kept by a long-lived process (the flake8 plugin, an editor)."""
+
+    def __init__(self, config: Config, use_cache: bool = True) -> None:
+        self.config = config
+        rules = load_rules()
+        self.linter = Linter(config, Selection(config, rules), rules)
+        self.files = {f.relpath: f for f in discover(config)}
+        self.index = build_index(config, list(self.files.values()), Cache(config.root, use_cache))
+
+    def check_buffer(self, relpath: str, data: bytes) -> list[Diagnostic]:
+        """Lint one file's current text (maybe an unsaved buffer) against the project index."""
+        known = self.files.get(relpath)
+        if known is None:
+            return []
+        rec = build_record(known.module, relpath, known.is_package, data)
+        index = self.index
+        current = index.by_path.get(relpath)
+        if current is None or current.digest != rec.digest:
+            index = _replace(index, rec) if current is not None else ProjectIndex(
+                [*index.modules.values(), rec]
+            )
+        return sorted(self.linter.check_file(index, rec, data).diagnostics, key=Diagnostic.sort_key)
 
 
 def _replace(index: ProjectIndex, record: ModuleRecord) -> ProjectIndex:

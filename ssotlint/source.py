@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import io
 import os
 import tempfile
@@ -56,6 +57,9 @@ def read_source(path: Path) -> bytes:
 def write_atomic(path: Path, data: bytes) -> None:
     """Write via a temp file in the same folder and rename, keeping mode bits."""
     mode = path.stat().st_mode & 0o7777
+    if not mode & 0o222 or not os.access(path, os.W_OK):
+        # A rename would replace it anyway: honour the read-only bit, even for root.
+        raise PermissionError(errno.EACCES, "file is read-only", str(path))
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".ssotlint-tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
