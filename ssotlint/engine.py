@@ -45,6 +45,9 @@ class RunResult:
     fixed_files: dict[str, int] = field(default_factory=dict)  # path -> fixes applied
     diffs: list[str] = field(default_factory=list)
     fix_errors: list[str] = field(default_factory=list)
+    checked_paths: list[str] = field(default_factory=list)
+    index: ProjectIndex | None = None
+    linter: Linter | None = None
 
 
 class Selection:
@@ -202,7 +205,7 @@ class Linter:
                     _diag(PARSE_ERROR, record.relpath, Span(1, 1, 1, 1), f"libcst failed: {exc}")
                 )
         diags = ctx.diagnostics
-        if "noqa" in ctx.text or "ssotlint:" in ctx.text:
+        if "noqa" in ctx.text.lower() or "ssotlint:" in ctx.text:
             diags = self._suppress(ctx, diags, enabled)
         return FileResult(diags, ctx.sites)
 
@@ -305,12 +308,30 @@ def run_check(config: Config, options: CheckOptions) -> RunResult:
     if options.progress is not None:
         options.progress("indexing", len(files), len(files))
     targets = _targets(config, files, options.paths)
-    result = RunResult([], {}, len(targets))
+    result = RunResult([], {}, len(targets), checked_paths=[f.relpath for f in targets])
     if options.fix or options.diff:
         index = _fix_project(config, linter, index, targets, options, result)
     _lint_targets(config, linter, index, targets, cache, selection, options, result)
     result.diagnostics.sort(key=Diagnostic.sort_key)
+    result.index, result.linter = index, linter
     return result
+
+
+def preview_fix(config: Config, result: RunResult, diag: Diagnostic) -> tuple[str, str] | None:
+    """(old text, new text) of `diag`'s file with only that fix applied, or None."""
+    if diag.fix is None or result.index is None or result.linter is None:
+        return None
+    rec = result.index.by_path.get(diag.path)
+    if rec is None:
+        return None
+    try:
+        text = decode(read_source(config.root / diag.path)).text
+    except SourceError:
+        return None
+    new = _apply(config, result.index, rec, text, diag.code, [diag.fix], result.linter)
+    if new is None or new == text:
+        return None
+    return text, new
 
 
 def _lint_targets(

@@ -543,6 +543,12 @@ class ProjectIndex:
             res = self._resolve(binding.source_module, binding.source_name, seen)
             if res.found:
                 return Resolution(res.kind, res.module, res.name, (rec.module, *res.via))
+            # `from pkg import sub` falls back to importing the submodule; in pkg/__init__.py
+            # (`from . import sub`) the attribute lookup above is a cycle.
+            sub = f"{binding.source_module}.{binding.source_name}"
+            if self.module_exists(sub):
+                via = () if binding.source_module == rec.module else (rec.module,)
+                return Resolution(Kind.MODULE, sub, "", via)
             return res
         # alias: `Name = other` / `Name = mod.Other`
         head, _, rest = binding.source_name.partition(".")
@@ -555,7 +561,8 @@ class ProjectIndex:
             else:
                 return Resolution(Kind.DEFINITION, rec.module, name)
         if res.found:
-            return Resolution(res.kind, res.module, res.name, (rec.module, *res.via))
+            via = res.via if res.via[:1] == (rec.module,) else (rec.module, *res.via)
+            return Resolution(res.kind, res.module, res.name, via)
         return Resolution(Kind.DEFINITION, rec.module, name)
 
     def resolve_local(self, module: str, dotted_expr: str) -> Resolution:

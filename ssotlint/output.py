@@ -10,7 +10,7 @@ from typing import Any, TextIO
 
 from ssotlint.diagnostics import Diagnostic
 
-FORMATS = ("text", "concise", "json", "github")
+FORMATS = ("text", "concise", "json", "sarif", "github", "junit")
 
 
 def to_json_obj(diag: Diagnostic, slugs: Mapping[str, str]) -> dict[str, Any]:
@@ -132,3 +132,131 @@ def _summary(
         console.print(f"[*] {fixable_safe} fixable with `ssotlint check --fix`.")
     if fixable_unsafe:
         console.print(f"{fixable_unsafe} more fixable with `--fix --unsafe-fixes`.")
+
+
+def render_sarif(
+    diags: Sequence[Diagnostic],
+    rules: Mapping[str, Any],
+    fingerprints: Sequence[str],
+    fix_edits: Mapping[int, list[dict[str, Any]]],
+    version: str,
+    out: TextIO,
+) -> None:
+    """SARIF 2.1.0 with rule docs, relative URIs, regions, fingerprints and fixes."""
+    codes = sorted(rules)
+    rule_index = {code: i for i, code in enumerate(codes)}
+    driver_rules = []
+    for code in codes:
+        cls = rules[code]
+        docs = cls.docs()
+        first_para = docs.split("\n\n")[1] if "\n\n" in docs else cls.summary
+        driver_rules.append(
+            {
+                "id": code,
+                "name": "".join(p.capitalize() for p in cls.slug.split("-")),
+                "shortDescription": {"text": cls.summary},
+                "fullDescription": {"text": " ".join(first_para.split())},
+                "help": {"text": docs, "markdown": docs},
+                "helpUri": f"https://github.com/ssotlint/ssotlint/blob/main/docs/rules/{code}.md",
+                "defaultConfiguration": {"level": "error"},
+                "properties": {"tags": [cls.slug], "fix": cls.fix_summary},
+            }
+        )
+    results = []
+    for i, d in enumerate(diags):
+        result: dict[str, Any] = {
+            "ruleId": d.code,
+            "level": "error",
+            "message": {"text": d.message},
+            "locations": [
+                {
+                    "physicalLocation": {
+                        "artifactLocation": {"uri": d.path, "uriBaseId": "%SRCROOT%"},
+                        "region": {
+                            "startLine": d.line,
+                            "startColumn": d.column,
+                            "endLine": d.end_line,
+                            "endColumn": d.end_column,
+                        },
+                    }
+                }
+            ],
+            "partialFingerprints": {"ssotlint/v1": fingerprints[i]},
+        }
+        if d.code in rule_index:
+            result["ruleIndex"] = rule_index[d.code]
+        if d.fix is not None:
+            result["properties"] = {"fixApplicability": d.fix.applicability}
+            edits = fix_edits.get(i)
+            if edits:
+                result["fixes"] = [
+                    {
+                        "description": {"text": f"{d.fix.message} ({d.fix.applicability})"},
+                        "artifactChanges": [
+                            {
+                                "artifactLocation": {"uri": d.path, "uriBaseId": "%SRCROOT%"},
+                                "replacements": edits,
+                            }
+                        ],
+                    }
+                ]
+        results.append(result)
+    sarif = {
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "ssotlint",
+                        "version": version,
+                        "informationUri": "https://github.com/ssotlint/ssotlint",
+                        "rules": driver_rules,
+                    }
+                },
+                "originalUriBaseIds": {
+                    "%SRCROOT%": {"description": {"text": "the project root"}}
+                },
+                "columnKind": "unicodeCodePoints",
+                "results": results,
+            }
+        ],
+    }
+    json.dump(sarif, out, indent=2, sort_keys=True)
+    out.write("\n")
+
+
+def render_junit(
+    diags: Sequence[Diagnostic], checked: Sequence[str], out: TextIO
+) -> None:
+    """JUnit XML: one testsuite per checked file, one failing testcase per finding."""
+    from xml.etree import ElementTree as ET
+
+    by_path: dict[str, list[Diagnostic]] = {p: [] for p in checked}
+    for d in diags:
+        by_path.setdefault(d.path, []).append(d)
+    root = ET.Element(
+        "testsuites",
+        name="ssotlint",
+        tests=str(sum(max(1, len(v)) for v in by_path.values())),
+        failures=str(len(diags)),
+    )
+    for path in sorted(by_path):
+        found = by_path[path]
+        suite = ET.SubElement(
+            root, "testsuite", name=path, tests=str(max(1, len(found))),
+            failures=str(len(found)), errors="0", skipped="0",
+        )  # fmt: skip
+        if not found:
+            ET.SubElement(suite, "testcase", classname=path, name="ssotlint", file=path)
+        for d in found:
+            case = ET.SubElement(
+                suite, "testcase", classname=path, name=f"{d.code} {d.line}:{d.column}",
+                file=path, line=str(d.line),
+            )  # fmt: skip
+            failure = ET.SubElement(case, "failure", message=d.message, type=d.code)
+            failure.text = f"{d.path}:{d.line}:{d.column}: {d.code} {d.message}"
+    ET.indent(root)
+    out.write('<?xml version="1.0" encoding="UTF-8"?>\n')
+    out.write(ET.tostring(root, encoding="unicode"))
+    out.write("\n")

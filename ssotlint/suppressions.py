@@ -42,7 +42,7 @@ def _codes(raw: str | None) -> tuple[str, ...]:
 
 
 def parse(text: str) -> list[Suppression]:
-    if "noqa" not in text and "ssotlint:" not in text:
+    if "noqa" not in text.lower() and "ssotlint:" not in text:
         return []
     found: list[Suppression] = []
     try:
