@@ -45,6 +45,7 @@ class FileContext:
         self.data = data
         self.diagnostics: list[Diagnostic] = []
         self.sites: dict[str, Sites] = {}
+        self.shared: dict[str, Any] = {}  # per-file analysis several rules reuse
 
     @cached_property
     def text(self) -> str:

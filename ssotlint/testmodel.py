@@ -1,0 +1,770 @@
+"""How test runners see a test file: pytest settings, test classes, hooks, fixtures.
+
+Shared by SOT301 and SOT401-SOT404. Everything is read statically: test modules
+and their first-party base classes are parsed with `ast` (lazily, once per
+process), installed pytest plugins are located through their `pytest11` entry
+points and parsed, never imported.
+"""
+
+from __future__ import annotations
+
+import ast
+import configparser
+import fnmatch
+import importlib.metadata
+import re
+import sys
+import unittest
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from ssotlint.config import Config
+from ssotlint.index import Kind, ProjectIndex, Span, _Columns, dotted
+from ssotlint.source import SourceError, decode, read_source
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+UNITTEST = "unittest"
+ASYNC_UNITTEST = "async-unittest"
+PYTEST = "pytest"
+UNKNOWN = "unknown"
+
+SYNC_UNITTEST_BASES = frozenset({"unittest.TestCase", "unittest.case.TestCase"})
+RUNNER_METHODS = ("_callTestMethod", "_callSetUp", "run", "__call__", "debug", "_setup_and_call")
+ASYNC_UNITTEST_BASES = frozenset(
+    {"unittest.IsolatedAsyncioTestCase", "unittest.async_case.IsolatedAsyncioTestCase"}
+)
+HOOKS = {
+    UNITTEST: ("setUp", "tearDown", "setUpClass", "tearDownClass"),
+    ASYNC_UNITTEST: (
+        "setUp", "tearDown", "setUpClass", "tearDownClass", "asyncSetUp", "asyncTearDown",
+    ),
+    PYTEST: ("setup_method", "teardown_method", "setup_class", "teardown_class"),
+}  # fmt: skip
+CLASS_HOOKS = frozenset({"setUpClass", "tearDownClass", "setup_class", "teardown_class"})
+HOOK_LIKE = frozenset(
+    {
+        "setUp", "tearDown", "setUpClass", "tearDownClass", "asyncSetUp", "asyncTearDown",
+        "asyncSetUpClass", "asyncTearDownClass", "setup_method", "teardown_method",
+        "setup_class", "teardown_class", "setUpModule", "tearDownModule",
+    }
+)  # fmt: skip
+ASYNC_MARKS = ("asyncio", "anyio", "trio")
+
+
+# --- pytest settings ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PytestSettings:
+    python_files: tuple[str, ...] = ("test_*.py", "*_test.py")
+    python_classes: tuple[str, ...] = ("Test",)
+    python_functions: tuple[str, ...] = ("test",)
+    testpaths: tuple[str, ...] = ()
+    rootdir: str = ""  # relative to the project root ('' = the root)
+    asyncio_mode: str = "strict"
+    usefixtures: tuple[str, ...] = ()
+    source: str = "defaults"
+
+
+def _split(value: object) -> tuple[str, ...]:
+    if isinstance(value, list):
+        return tuple(str(v) for v in value)
+    if isinstance(value, str):
+        return tuple(value.split())
+    return ()
+
+
+@lru_cache(maxsize=16)
+def pytest_settings(root: Path) -> PytestSettings:
+    """The first pytest config found at the root, in pytest's order."""
+    candidates: list[tuple[Path, str]] = [
+        (root / "pytest.ini", "pytest"),
+        (root / ".pytest.ini", "pytest"),
+        (root / "pyproject.toml", "toml"),
+        (root / "tox.ini", "pytest"),
+        (root / "setup.cfg", "tool:pytest"),
+    ]
+    for path, section in candidates:
+        if not path.is_file():
+            continue
+        values: dict[str, object] = {}
+        if section == "toml":
+            try:
+                data = tomllib.loads(path.read_text(encoding="utf-8"))
+            except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+                continue
+            table = data.get("tool", {}).get("pytest", {}).get("ini_options")
+            if not isinstance(table, dict):
+                continue
+            values = dict(table)
+        else:
+            parser = configparser.ConfigParser(interpolation=None)
+            try:
+                parser.read(path, encoding="utf-8")
+            except (configparser.Error, UnicodeDecodeError):
+                continue
+            if not parser.has_section(section):
+                if path.name == "pytest.ini":
+                    return PytestSettings(source=str(path.name))
+                continue
+            values = dict(parser.items(section))
+        defaults = PytestSettings()
+        return PytestSettings(
+            python_files=_split(values.get("python_files")) or defaults.python_files,
+            python_classes=_split(values.get("python_classes")) or defaults.python_classes,
+            python_functions=_split(values.get("python_functions")) or defaults.python_functions,
+            testpaths=_split(values.get("testpaths")),
+            asyncio_mode=str(values.get("asyncio_mode", "strict")).strip(),
+            usefixtures=_split(values.get("usefixtures")),
+            source=path.name,
+        )
+    return PytestSettings()
+
+
+def _name_matches(name: str, patterns: Iterable[str]) -> bool:
+    for pattern in patterns:
+        if any(ch in pattern for ch in "*?["):
+            if fnmatch.fnmatchcase(name, pattern):
+                return True
+        elif name.startswith(pattern):
+            return True
+    return False
+
+
+def is_test_file(relpath: str, settings: PytestSettings) -> bool:
+    base = relpath.rsplit("/", 1)[-1]
+    if not any(fnmatch.fnmatchcase(base, p) for p in settings.python_files):
+        return False
+    if settings.testpaths:
+        return any(
+            relpath == tp.strip("/") or relpath.startswith(tp.strip("/").rstrip("/") + "/")
+            for tp in settings.testpaths
+        ) or any(tp in (".", "") for tp in settings.testpaths)
+    return True
+
+
+# --- class and function models ----------------------------------------------------------
+
+
+@dataclass
+class FunctionInfo:
+    name: str
+    span: Span
+    is_async: bool
+    decorators: list[str]
+    decorator_nodes: list[ast.expr]
+    params: list[tuple[str, bool, Span]]  # (name, has default, where); positional, keyword
+    assigns: set[str] = field(default_factory=set)
+    reads: list[tuple[str, Span]] = field(default_factory=list)
+    self_calls: set[str] = field(default_factory=set)
+    super_calls: set[str] = field(default_factory=set)
+    unawaited_self_calls: list[tuple[str, Span]] = field(default_factory=list)
+    dynamic: bool = False  # setattr(self, <non-literal>) / self.__dict__: unknowable
+
+    @property
+    def is_classmethod(self) -> bool:
+        return "classmethod" in self.decorators
+
+    @property
+    def is_staticmethod(self) -> bool:
+        return "staticmethod" in self.decorators
+
+    @property
+    def is_fixture(self) -> bool:
+        return any(_is_fixture_decorator(d) for d in self.decorators)
+
+    @property
+    def is_autouse_fixture(self) -> bool:
+        for node in self.decorator_nodes:
+            if isinstance(node, ast.Call) and _is_fixture_decorator(dotted(node.func) or ""):
+                for kw in node.keywords:
+                    if kw.arg == "autouse" and isinstance(kw.value, ast.Constant):
+                        return bool(kw.value.value)
+        return False
+
+
+def _is_fixture_decorator(name: str) -> bool:
+    return name in ("fixture", "pytest.fixture", "pytest_asyncio.fixture") or name.endswith(
+        ".fixture"
+    )
+
+
+@dataclass
+class ClassInfo:
+    module: str
+    name: str
+    span: Span
+    bases: list[str]
+    base_nodes: list[ast.expr]
+    body_names: set[str]
+    methods: dict[str, FunctionInfo]
+    decorators: list[str]
+    decorator_nodes: list[ast.expr]
+    has_init: bool
+
+
+class _MethodScanner(ast.NodeVisitor):
+    """Collects what one method does with `self`/`cls`."""
+
+    def __init__(self, info: FunctionInfo, receiver: str | None, columns: _Columns) -> None:
+        self.info = info
+        self.receiver = receiver
+        self.columns = columns
+        self.awaited: set[int] = set()
+
+    def _is_receiver(self, node: ast.expr) -> bool:
+        return isinstance(node, ast.Name) and node.id == self.receiver
+
+    def visit_Await(self, node: ast.Await) -> None:
+        self.awaited.add(id(node.value))
+        self.generic_visit(node)
+
+    def visit_Attribute(self, node: ast.Attribute) -> None:
+        if self._is_receiver(node.value):
+            if isinstance(node.ctx, (ast.Store, ast.Del)):
+                self.info.assigns.add(node.attr)
+            else:
+                self.info.reads.append((node.attr, self.columns.span(node)))
+            if node.attr == "__dict__":
+                self.info.dynamic = True
+        self.generic_visit(node)
+
+    def visit_Call(self, node: ast.Call) -> None:
+        func = node.func
+        if isinstance(func, ast.Attribute):
+            if self._is_receiver(func.value):
+                self.info.self_calls.add(func.attr)
+                if id(node) not in self.awaited:
+                    self.info.unawaited_self_calls.append((func.attr, self.columns.span(node)))
+            elif (
+                isinstance(func.value, ast.Call)
+                and isinstance(func.value.func, ast.Name)
+                and func.value.func.id == "super"
+            ):
+                self.info.super_calls.add(func.attr)
+        elif isinstance(func, ast.Name) and func.id in ("setattr", "getattr") and node.args:
+            if func.id == "setattr" and self._is_receiver(node.args[0]):
+                if len(node.args) > 1 and isinstance(node.args[1], ast.Constant):
+                    self.info.assigns.add(str(node.args[1].value))
+                else:
+                    self.info.dynamic = True
+        self.generic_visit(node)
+
+    def visit_FunctionDef(self, node: ast.FunctionDef) -> None:
+        self.generic_visit(node)  # nested helpers still run in the method's scope
+
+    visit_AsyncFunctionDef = visit_FunctionDef  # type: ignore[assignment]
+
+
+def _params(args: ast.arguments, columns: _Columns) -> list[tuple[str, bool, Span]]:
+    positional = [*args.posonlyargs, *args.args]
+    defaults_from = len(positional) - len(args.defaults)
+    out = [(a.arg, i >= defaults_from, columns.span(a)) for i, a in enumerate(positional)]
+    out += [
+        (a.arg, d is not None, columns.span(a)) for a, d in zip(args.kwonlyargs, args.kw_defaults)
+    ]
+    return out
+
+
+def function_info(
+    node: ast.FunctionDef | ast.AsyncFunctionDef, columns: _Columns, in_class: bool
+) -> FunctionInfo:
+    decorators = [dotted(d.func if isinstance(d, ast.Call) else d) or "?" for d in node.decorator_list]
+    info = FunctionInfo(
+        node.name,
+        columns.span(node),
+        isinstance(node, ast.AsyncFunctionDef),
+        decorators,
+        list(node.decorator_list),
+        _params(node.args, columns),
+    )
+    receiver = None
+    if in_class and "staticmethod" not in decorators:
+        positional = [*node.args.posonlyargs, *node.args.args]
+        if positional:
+            receiver = positional[0].arg
+    scanner = _MethodScanner(info, receiver, columns)
+    for stmt in node.body:
+        scanner.visit(stmt)
+    return info
+
+
+def class_info(module: str, node: ast.ClassDef, columns: _Columns) -> ClassInfo:
+    methods: dict[str, FunctionInfo] = {}
+    body_names: set[str] = set()
+    for stmt in node.body:
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            methods[stmt.name] = function_info(stmt, columns, True)
+            body_names.add(stmt.name)
+        elif isinstance(stmt, ast.ClassDef):
+            body_names.add(stmt.name)
+        elif isinstance(stmt, ast.Assign):
+            for target in stmt.targets:
+                body_names.update(_target_names(target))
+        elif isinstance(stmt, (ast.AnnAssign, ast.AugAssign)):
+            body_names.update(_target_names(stmt.target))
+        elif isinstance(stmt, (ast.Import, ast.ImportFrom)):
+            body_names.update((a.asname or a.name).split(".")[0] for a in stmt.names)
+        elif isinstance(stmt, (ast.If, ast.Try, ast.With, ast.For)):
+            for sub in ast.walk(stmt):
+                if isinstance(sub, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                    body_names.add(sub.name)
+                elif isinstance(sub, ast.Name) and isinstance(sub.ctx, ast.Store):
+                    body_names.add(sub.id)
+    return ClassInfo(
+        module,
+        node.name,
+        columns.span(node),
+        [dotted(b) or "?" for b in node.bases],
+        list(node.bases),
+        body_names,
+        methods,
+        [dotted(d.func if isinstance(d, ast.Call) else d) or "?" for d in node.decorator_list],
+        list(node.decorator_list),
+        "__init__" in methods,
+    )
+
+
+def _target_names(target: ast.expr) -> Iterator[str]:
+    if isinstance(target, ast.Name):
+        yield target.id
+    elif isinstance(target, (ast.Tuple, ast.List)):
+        for elt in target.elts:
+            yield from _target_names(elt)
+
+
+@dataclass
+class ParsedModule:
+    tree: ast.Module
+    columns: _Columns
+    classes: dict[str, ClassInfo]
+
+
+class ModuleCache:
+    """Parsed first-party modules, keyed by content digest, shared per process."""
+
+    def __init__(self) -> None:
+        self.entries: dict[tuple[str, str], ParsedModule | None] = {}
+
+    def get(self, index: ProjectIndex, root: Path, module: str) -> ParsedModule | None:
+        rec = index.modules.get(module)
+        if rec is None or rec.error is not None:
+            return None
+        key = (module, rec.digest)
+        if key not in self.entries:
+            try:
+                text = decode(read_source(root / rec.relpath)).text
+                self.entries[key] = parse_module(module, text)
+            except (SourceError, SyntaxError, RecursionError, ValueError):
+                self.entries[key] = None
+        return self.entries[key]
+
+
+def parse_module(module: str, text: str) -> ParsedModule:
+    tree = ast.parse(text)
+    columns = _Columns(text)
+    classes = {
+        node.name: class_info(module, node, columns)
+        for node in tree.body
+        if isinstance(node, ast.ClassDef)
+    }
+    return ParsedModule(tree, columns, classes)
+
+
+MODULES = ModuleCache()
+
+
+# --- the runner's view of a class -----------------------------------------------------
+
+
+@dataclass
+class Lineage:
+    """A class with its first-party ancestry (most-derived first) and external bases."""
+
+    classes: list[ClassInfo]
+    external: list[str]  # qualified names of non-first-party bases
+    unresolved: bool  # a base we could not follow
+
+    @property
+    def framework(self) -> str:
+        ext = set(self.external) - {"object", "builtins.object"}
+        if ext & ASYNC_UNITTEST_BASES:
+            return ASYNC_UNITTEST
+        if ext & SYNC_UNITTEST_BASES:
+            return UNITTEST
+        if self.unresolved or ext:
+            return UNKNOWN
+        return PYTEST
+
+    @property
+    def complete(self) -> bool:
+        """Do we know every attribute and hook of the class (no unknown bases)?"""
+        ext = set(self.external) - {"object", "builtins.object"}
+        return not self.unresolved and ext <= SYNC_UNITTEST_BASES | ASYNC_UNITTEST_BASES
+
+    @property
+    def custom_runner(self) -> bool:
+        """A first-party class reimplements how tests are called (e.g. Django awaits them)."""
+        return any(self.defines(name) for name in RUNNER_METHODS)
+
+    def qualnames(self) -> list[str]:
+        return [f"{c.module}.{c.name}" for c in self.classes]
+
+    def find(self, method: str, after: int = -1) -> tuple[int, FunctionInfo] | None:
+        for i, cls in enumerate(self.classes):
+            if i > after and method in cls.methods:
+                return i, cls.methods[method]
+        return None
+
+    def defines(self, name: str) -> bool:
+        return any(name in c.body_names for c in self.classes)
+
+
+def lineage(
+    index: ProjectIndex, root: Path, cls: ClassInfo, _depth: int = 0
+) -> Lineage:
+    classes = [cls]
+    external: list[str] = []
+    unresolved = False
+    if _depth > 30:
+        return Lineage(classes, external, True)
+    for base in cls.bases:
+        if base == "?":
+            unresolved = True
+            continue
+        res = index.resolve_local(cls.module, base)
+        if res.kind is Kind.EXTERNAL:
+            external.append(res.qualname)
+        elif res.kind is Kind.DEFINITION:
+            parsed = MODULES.get(index, root, res.module)
+            base_info = parsed.classes.get(res.name) if parsed else None
+            if base_info is None:
+                unresolved = True
+                continue
+            sub = lineage(index, root, base_info, _depth + 1)
+            for c in sub.classes:
+                if all(c is not k for k in classes):
+                    classes.append(c)
+            external += [e for e in sub.external if e not in external]
+            unresolved = unresolved or sub.unresolved
+        elif base in ("object",):
+            continue
+        else:
+            unresolved = True
+    return Lineage(classes, external, unresolved)
+
+
+@lru_cache(maxsize=1)
+def unittest_attributes() -> frozenset[str]:
+    names = set(dir(unittest.IsolatedAsyncioTestCase)) | set(dir(unittest.TestCase))
+    names |= set(vars(unittest.TestCase()))
+    names |= set(vars(unittest.IsolatedAsyncioTestCase()))
+    return frozenset(names)
+
+
+def reachable_methods(lin: Lineage, starts: Iterable[str]) -> dict[str, set[int]]:
+    """Methods a runner reaches from `starts`: name -> indexes in the lineage it runs at."""
+    reached: dict[str, set[int]] = {}
+    work: list[tuple[str, int]] = []
+    for name in starts:
+        found = lin.find(name)
+        if found is not None:
+            work.append((name, found[0]))
+    while work:
+        name, at = work.pop()
+        if at in reached.setdefault(name, set()):
+            continue
+        reached[name].add(at)
+        info = lin.classes[at].methods[name]
+        for call in info.self_calls:
+            found = lin.find(call)
+            if found is not None:
+                work.append((call, found[0]))
+        for call in info.super_calls:
+            found = lin.find(call, after=at)
+            if found is not None:
+                work.append((call, found[0]))
+    return reached
+
+
+def hook_names(framework: str, lin: Lineage) -> list[str]:
+    names = list(HOOKS.get(framework, ()))
+    if framework in (UNITTEST, ASYNC_UNITTEST):
+        names.append("__init__")
+    if framework == PYTEST:
+        for cls in lin.classes:
+            names += [m.name for m in cls.methods.values() if m.is_fixture]
+    return names
+
+
+# --- test module helpers -----------------------------------------------------------------
+
+
+def marks(decorators: Iterable[ast.expr]) -> list[tuple[str, ast.expr]]:
+    """`pytest.mark.X` decorators / marks: (X, node)."""
+    out = []
+    for node in decorators:
+        target = node.func if isinstance(node, ast.Call) else node
+        name = dotted(target) or ""
+        if ".mark." in f".{name}" or name.startswith("mark."):
+            out.append((name.rsplit(".", 1)[-1], node))
+    return out
+
+
+def module_marks(tree: ast.Module) -> list[tuple[str, ast.expr]]:
+    for stmt in tree.body:
+        if isinstance(stmt, ast.Assign) and any(
+            isinstance(t, ast.Name) and t.id == "pytestmark" for t in stmt.targets
+        ):
+            values = stmt.value.elts if isinstance(stmt.value, (ast.List, ast.Tuple)) else [stmt.value]
+            return marks(values)
+    return []
+
+
+def is_async_marked(mark_names: Iterable[str]) -> bool:
+    return any(m in ASYNC_MARKS for m in mark_names)
+
+
+_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+# --- fixtures ---------------------------------------------------------------------------
+
+
+@dataclass
+class FixtureScope:
+    names: set[str] = field(default_factory=set)
+    uncertain: bool = False  # star import, pytest_generate_tests, unknown plugin: don't report
+    plugins: list[str] = field(default_factory=list)
+
+
+def fixture_name(node: ast.FunctionDef | ast.AsyncFunctionDef) -> str | None:
+    for dec in node.decorator_list:
+        target = dec.func if isinstance(dec, ast.Call) else dec
+        if not _is_fixture_decorator(dotted(target) or ""):
+            continue
+        if isinstance(dec, ast.Call):
+            for kw in dec.keywords:
+                if kw.arg == "name" and isinstance(kw.value, ast.Constant):
+                    return str(kw.value.value)
+        return node.name
+    return None
+
+
+def module_fixtures(tree: ast.Module) -> FixtureScope:
+    """Fixtures a module provides to pytest: defined, imported (maybe fixtures), or unknowable."""
+    scope = FixtureScope()
+    for stmt in tree.body:
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            name = fixture_name(stmt)
+            if name is not None:
+                scope.names.add(name)
+            if stmt.name == "pytest_generate_tests":
+                scope.uncertain = True
+        elif isinstance(stmt, ast.ImportFrom):
+            for alias in stmt.names:
+                if alias.name == "*":
+                    scope.uncertain = True
+                else:
+                    scope.names.add(alias.asname or alias.name)
+        elif isinstance(stmt, (ast.Assign, ast.AnnAssign)):
+            targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
+            for target in targets:
+                for name in _target_names(target):
+                    if name == "pytest_plugins":
+                        plugins = _string_list(stmt.value)
+                        if plugins is None:
+                            scope.uncertain = True
+                        else:
+                            scope.plugins += plugins
+                    elif isinstance(stmt.value, ast.Call):
+                        scope.names.add(name)  # `x = pytest.fixture(f)` / fixture factories
+        elif isinstance(stmt, (ast.If, ast.Try)):
+            scope.uncertain = scope.uncertain or _defines_fixtures_dynamically(stmt)
+    return scope
+
+
+def _defines_fixtures_dynamically(stmt: ast.stmt) -> bool:
+    for node in ast.walk(stmt):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and fixture_name(node):
+            return True
+        if isinstance(node, ast.ImportFrom):
+            return True
+    return False
+
+
+def _string_list(node: ast.expr) -> list[str] | None:
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return [node.value]
+    if isinstance(node, (ast.List, ast.Tuple)):
+        out = []
+        for elt in node.elts:
+            if not (isinstance(elt, ast.Constant) and isinstance(elt.value, str)):
+                return None
+            out.append(elt.value)
+        return out
+    return None
+
+
+def _scan_package_fixtures(folder: Path, limit: int = 400) -> set[str]:
+    names: set[str] = set()
+    files = [folder] if folder.is_file() else sorted(folder.rglob("*.py"))[:limit]
+    for path in files:
+        try:
+            text = path.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            continue
+        if "fixture" not in text:
+            continue
+        try:
+            tree = ast.parse(text)
+        except (SyntaxError, ValueError, RecursionError):
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                name = fixture_name(node)
+                if name is not None:
+                    names.add(name)
+    return names
+
+
+BUILTIN_FIXTURES = frozenset(
+    {
+        "cache", "capfd", "capfdbinary", "caplog", "capsys", "capsysbinary", "capteesys",
+        "doctest_namespace", "monkeypatch", "pytestconfig", "record_property",
+        "record_testsuite_property", "record_xml_attribute", "recwarn", "request", "subtests",
+        "tmp_path", "tmp_path_factory", "tmpdir", "tmpdir_factory", "testdir", "pytester",
+        "linecomp", "LineMatcher",
+    }
+)  # fmt: skip
+
+
+def _locate_module(dist: importlib.metadata.Distribution, module: str) -> Path | None:
+    rel = module.replace(".", "/")
+    for file in dist.files or ():
+        text = str(file).replace("\\", "/")
+        if text in (f"{rel}.py", f"{rel}/__init__.py"):
+            return Path(str(dist.locate_file(file)))
+    return None
+
+
+@lru_cache(maxsize=1)
+def installed_fixtures() -> frozenset[str]:
+    """pytest's built-in fixtures and those of installed plugins (pytest11 entry points)."""
+    names = set(BUILTIN_FIXTURES)
+    try:
+        pytest_dist = importlib.metadata.distribution("pytest")
+        located = _locate_module(pytest_dist, "_pytest")
+        if located is not None:
+            names |= _scan_package_fixtures(located.parent)
+    except importlib.metadata.PackageNotFoundError:
+        pass
+    seen: set[Path] = set()
+    for ep in importlib.metadata.entry_points(group="pytest11"):
+        dist = getattr(ep, "dist", None)
+        module = ep.value.split(":")[0].strip()
+        if dist is None:
+            continue
+        path = _locate_module(dist, module.split(".")[0]) or _locate_module(dist, module)
+        if path is None:
+            continue
+        folder = path.parent if path.name == "__init__.py" else path
+        if folder in seen:
+            continue
+        seen.add(folder)
+        names |= _scan_package_fixtures(folder)
+    return frozenset(names)
+
+
+@lru_cache(maxsize=256)
+def external_module_fixtures(module: str) -> frozenset[str] | None:
+    """Fixtures of a non-first-party `pytest_plugins` module, found on disk, never imported."""
+    for dist in importlib.metadata.distributions():
+        path = _locate_module(dist, module)
+        if path is not None:
+            return frozenset(_scan_package_fixtures(path))
+    return None
+
+
+def parametrize_names(decorators: Iterable[ast.expr], tree: ast.Module) -> set[str] | None:
+    """Argnames of `parametrize` marks; None when they cannot be read statically."""
+    names: set[str] = set()
+    for mark, node in marks(decorators):
+        if mark != "parametrize":
+            continue
+        if not isinstance(node, ast.Call) or not (node.args or node.keywords):
+            return None
+        first = node.args[0] if node.args else next(
+            (kw.value for kw in node.keywords if kw.arg == "argnames"), None
+        )
+        if first is None:
+            return None
+        value = _constant_value(first, tree)
+        if value is None:
+            return None
+        names |= set(value)
+    return names
+
+
+def _constant_value(node: ast.expr, tree: ast.Module) -> list[str] | None:
+    if isinstance(node, ast.Name):
+        for stmt in tree.body:
+            if isinstance(stmt, ast.Assign) and any(
+                isinstance(t, ast.Name) and t.id == node.id for t in stmt.targets
+            ):
+                return _constant_value(stmt.value, tree)
+        return None
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return [n.strip() for n in node.value.split(",") if n.strip()]
+    items = _string_list(node)
+    if items is not None:
+        return [n.strip() for n in items]
+    return None
+
+
+def usefixtures_names(decorators: Iterable[ast.expr]) -> list[tuple[str, ast.expr]]:
+    out = []
+    for mark, node in marks(decorators):
+        if mark == "usefixtures" and isinstance(node, ast.Call):
+            for arg in node.args:
+                if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
+                    out.append((arg.value, arg))
+    return out
+
+
+PATCH_DECORATORS = ("patch", "patch.object", "patch.multiple", "patch.dict")
+
+
+def injected_by_patches(decorators: Iterable[ast.expr]) -> int | None:
+    """How many positional args mock.patch decorators inject; None for unknown decorators."""
+    count = 0
+    for node in decorators:
+        target = node.func if isinstance(node, ast.Call) else node
+        name = dotted(target) or "?"
+        short = name.split("mock.")[-1] if "mock." in name else name
+        if short in ("patch", "patch.object"):
+            new_pos = 1 if short == "patch" else 2
+            has_new = len(node.args) > new_pos if isinstance(node, ast.Call) else False
+            if isinstance(node, ast.Call) and any(
+                kw.arg in ("new", "new_callable") for kw in node.keywords
+            ):
+                has_new = has_new or any(kw.arg == "new" for kw in node.keywords)
+            if not has_new:
+                count += 1
+        elif short in ("patch.dict",):
+            continue
+        elif short == "patch.multiple":
+            return None
+        elif name in ("staticmethod", "classmethod") or _is_fixture_decorator(name):
+            continue
+        elif ".mark." in f".{name}" or name.startswith("mark."):
+            continue
+        else:
+            return None
+    return count
