@@ -110,7 +110,11 @@ def _ignored(rules: list[_IgnoreRule], relpath: str, is_dir: bool) -> bool:
 
 class Excluder:
     def __init__(self, config: Config) -> None:
-        self.patterns = [_glob_to_regex(p.strip("/")) for p in config.exclude]
+        # Like .gitignore (and ruff/flake8): a pattern without a slash matches at any depth.
+        self.patterns = [
+            _glob_to_regex(p.strip("/") if "/" in p.rstrip("/") else "**/" + p.strip("/"))
+            for p in config.exclude
+        ]
 
     def excluded(self, relpath: str) -> bool:
         return any(p.match(relpath) for p in self.patterns)
@@ -160,6 +164,14 @@ def _walk(src_dir: Path, root: Path, excluder: Excluder) -> Iterator[tuple[Path,
     gitignore = root / ".gitignore"
     if gitignore.is_file():
         rules.extend(_parse_gitignore(gitignore, ""))
+    try:  # .gitignore files of the folders between the root and a src root apply too
+        between = src_dir.relative_to(root).parts[:-1]
+    except ValueError:
+        between = ()
+    for i in range(1, len(between) + 1):
+        if (root.joinpath(*between[:i]) / ".gitignore").is_file():
+            base = "/".join(between[:i])
+            rules.extend(_parse_gitignore(root.joinpath(*between[:i]) / ".gitignore", base))
     visited: set[tuple[int, int]] = set()
     stack: list[tuple[Path, list[_IgnoreRule]]] = [(src_dir, rules)]
     while stack:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import difflib
+import hashlib
 import multiprocessing
 import os
 import sys
@@ -15,12 +16,12 @@ from pathlib import Path
 import libcst as cst
 from libcst.metadata import MetadataWrapper
 
-from ssotlint import suppressions
+from ssotlint import __version__, suppressions
 from ssotlint.cache import Cache
 from ssotlint.config import Config
 from ssotlint.diagnostics import Diagnostic, Fix, Sites
 from ssotlint.discovery import SourceFile, _glob_to_regex, discover
-from ssotlint.index import ModuleRecord, ProjectIndex, Span, build_record
+from ssotlint.index import ModuleRecord, ProjectIndex, Span, build_record, content_digest
 from ssotlint.rule import FileContext, FixContext, Rule, load_rules
 from ssotlint.source import SourceError, decode, read_source, write_atomic
 
@@ -68,7 +69,9 @@ class Selection:
             if _most_specific(code, chosen) > max(-1, _most_specific(code, ignored))
         )
         self.per_file = [
-            (_glob_to_regex(glob), codes) for glob, codes in config.per_file_ignores.items()
+            # as for `exclude`: a pattern without a slash matches at any depth
+            (_glob_to_regex(glob.strip("/") if "/" in glob.rstrip("/") else "**/" + glob), codes)
+            for glob, codes in config.per_file_ignores.items()
         ]
 
     def enabled_for(self, relpath: str) -> frozenset[str]:
@@ -98,6 +101,14 @@ def _index_one(item: tuple[str, str, str, bool]) -> tuple[tuple[int, int], Modul
         rec = ModuleRecord(module, relpath, is_package, "unreadable", error=str(exc))
         return key, rec
     return key, build_record(module, relpath, is_package, data)
+
+
+def _same_content(path: Path, digest: str) -> bool:
+    """The cache is content-hash keyed: `cp -p` or a fast checkout can keep size and mtime."""
+    try:
+        return content_digest(read_source(path)) == digest
+    except SourceError:
+        return False
 
 
 def _pool_context() -> multiprocessing.context.BaseContext | None:
@@ -133,7 +144,12 @@ def build_index(
             except OSError:
                 key = (0, -1)
             old_key, rec = entry
-            if old_key == key and rec.module == f.module and key[1] >= 0:
+            if (
+                old_key == key
+                and rec.module == f.module
+                and key[1] >= 0
+                and _same_content(f.path, rec.digest)
+            ):
                 records[f.relpath] = rec
                 fresh[f.relpath] = entry
                 continue
@@ -334,6 +350,20 @@ def preview_fix(config: Config, result: RunResult, diag: Diagnostic) -> tuple[st
     return text, new
 
 
+def results_key(config: Config, selection: Selection) -> str:
+    """Cached findings depend on the config, the rules run, pytest's settings and plugins."""
+    from ssotlint.testmodel import environment_fingerprint, pytest_settings
+
+    parts = [
+        __version__,
+        config.digest(),
+        ",".join(sorted(selection.codes)),
+        repr(pytest_settings(config.root)),
+        environment_fingerprint(),
+    ]
+    return "results-" + hashlib.blake2b("\0".join(parts).encode(), digest_size=8).hexdigest()
+
+
 def _lint_targets(
     config: Config,
     linter: Linter,
@@ -344,8 +374,7 @@ def _lint_targets(
     options: CheckOptions,
     result: RunResult,
 ) -> None:
-    key = f"results-{config.digest()}-{'-'.join(sorted(selection.codes))}"
-    key = "results-" + __import__("hashlib").blake2b(key.encode(), digest_size=8).hexdigest()
+    key = results_key(config, selection)
     index_digest = index.digest()
     stored = cache.load(key) if not options.overrides else None
     if not isinstance(stored, dict) or stored.get("index") != index_digest:

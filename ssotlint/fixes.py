@@ -157,7 +157,7 @@ def rename_qualified(
     return module
 
 
-_CODE = re.compile(r"[A-Z]+[0-9]+")
+_CODE = re.compile(r"[A-Z]+[0-9]+", re.I)  # flake8 reads noqa codes in any case
 
 
 def remove_suppression_codes(text: str, fixes: Sequence[Fix]) -> str:
@@ -172,11 +172,11 @@ def remove_suppression_codes(text: str, fixes: Sequence[Fix]) -> str:
         ending = line[len(body) :]
         comment = body[start:]
         match = re.match(
-            r"#\s*(noqa:?|ssotlint:\s*ignore(?:-file)?\[)\s*([^\]#]*)(\]?)", comment
+            r"#\s*(noqa:?|ssotlint:\s*ignore(?:-file)?\[)\s*([^\]#]*)(\]?)", comment, re.I
         )
         if match is None:
             continue
-        codes = [c for c in _CODE.findall(match.group(2)) if c not in unused]
+        codes = [c for c in _CODE.findall(match.group(2)) if c.upper() not in unused]
         rest = comment[match.end() :]
         if codes:
             head = match.group(1)

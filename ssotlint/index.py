@@ -110,7 +110,7 @@ def resolve_relative(module: str, is_package: bool, level: int, target: str | No
     if level == 0:
         return target or ""
     parts = module.split(".") if is_package else module.split(".")[:-1]
-    if level - 1 > len(parts) or (level - 1 == len(parts) and not target):
+    if level > len(parts):  # importlib: "attempted relative import beyond top-level package"
         return ""
     base = parts[: len(parts) - (level - 1)]
     if target:
@@ -188,6 +188,8 @@ class _Builder:
         self.columns = columns
 
     def bind(self, name: str, binding: Binding) -> None:
+        if name == "__getattr__":  # also assigned or imported: lazy loaders (SPEC 1)
+            self.rec.has_getattr = True
         self.rec.bindings.setdefault(name, []).append(binding)
 
     # Module-level statements (also inside if/try/with/for at module level).
@@ -240,6 +242,8 @@ class _Builder:
         elif isinstance(stmt, ast.Match):
             for case in stmt.cases:
                 self.block(case.body, scope, type_checking, in_try)
+        elif top and type(stmt).__name__ == "TypeAlias":  # `type X = ...` (3.12+)
+            self.targets(cast(Any, stmt).name, stmt.lineno)
         elif top and isinstance(stmt, ast.Assign):
             self.assign(stmt)
         elif top and isinstance(stmt, (ast.AnnAssign, ast.AugAssign)):
@@ -372,7 +376,8 @@ def build_record(module: str, relpath: str, is_package: bool, data: bytes) -> Mo
         tree = ast.parse(text, filename=relpath)
     except SyntaxError as exc:
         record.error = f"syntax error: {exc.msg}"
-        record.error_span = Span(exc.lineno or 1, (exc.offset or 0) or 1, exc.lineno or 1, 1)
+        line, col = exc.lineno or 1, (exc.offset or 0) or 1
+        record.error_span = Span(line, col, line, col)  # the end never precedes the start
         return record
     except (RecursionError, MemoryError, ValueError) as exc:
         record.error = f"cannot parse: {type(exc).__name__}: {exc}"

@@ -80,9 +80,26 @@ def _split(value: object) -> tuple[str, ...]:
     return ()
 
 
-@lru_cache(maxsize=16)
+_SETTINGS: dict[tuple[object, ...], PytestSettings] = {}
+_INI_FILES = ("pytest.ini", ".pytest.ini", "pyproject.toml", "tox.ini", "setup.cfg")
+
+
 def pytest_settings(root: Path) -> PytestSettings:
-    """The first pytest config found at the root, in pytest's order."""
+    """The first pytest config found at the root, in pytest's order (re-read when edited)."""
+    stamp: list[object] = [str(root)]
+    for name in _INI_FILES:
+        try:
+            st = (root / name).stat()
+            stamp.append((name, st.st_mtime_ns, st.st_size))
+        except OSError:
+            stamp.append(None)
+    key = tuple(stamp)
+    if key not in _SETTINGS:
+        _SETTINGS[key] = _read_pytest_settings(root)
+    return _SETTINGS[key]
+
+
+def _read_pytest_settings(root: Path) -> PytestSettings:
     candidates: list[tuple[Path, str]] = [
         (root / "pytest.ini", "pytest"),
         (root / ".pytest.ini", "pytest"),
@@ -652,6 +669,16 @@ def _locate_module(dist: importlib.metadata.Distribution, module: str) -> Path |
         if text in (f"{rel}.py", f"{rel}/__init__.py"):
             return Path(str(dist.locate_file(file)))
     return None
+
+
+@lru_cache(maxsize=1)
+def environment_fingerprint() -> str:
+    """Installed pytest plugins (names and versions): cached findings depend on them."""
+    items = sorted(
+        f"{ep.name}={ep.value}@{getattr(getattr(ep, 'dist', None), 'version', '?')}"
+        for ep in importlib.metadata.entry_points(group="pytest11")
+    )
+    return ";".join(items)
 
 
 @lru_cache(maxsize=1)
