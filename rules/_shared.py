@@ -100,6 +100,8 @@ def tracked_names(index: ProjectIndex, config: Config) -> dict[str, Tracked]:
         any_class = "class" in config.canonical_kinds
         by_name: dict[str, list[tuple[str, ClassRecord]]] = {}
         for rec, cls in index.iter_classes():
+            if not all(part.isidentifier() for part in rec.module.split(".")):
+                continue  # `migrations/0001_initial.py`: no import can name it, nor its classes
             if any_class or index.is_enum(rec.module, cls.name):
                 by_name.setdefault(cls.name, []).append((rec.module, cls))
         names = {n for n, defs in by_name.items() if len({m for m, _ in defs}) >= 2}

@@ -20,13 +20,16 @@ from ssotlint.testmodel import (
     Lineage,
     ParsedModule,
     PytestSettings,
+    expand_aliases,
+    file_fixtures,
     hook_names,
     is_test_file,
     lineage,
+    marks,
     module_fixtures,
     module_marks,
     parse_module,
-    pytest_settings,
+    pytest_settings_for,
     reachable_methods,
     _name_matches,
 )
@@ -71,14 +74,23 @@ def analyse(ctx: FileContext) -> TestFile | None:
 
 
 def _analyse(ctx: FileContext) -> TestFile | None:
-    settings = pytest_settings(ctx.config.root)
+    settings = pytest_settings_for(ctx.config.root, ctx.path)
     if not is_test_file(ctx.path, settings):
         return None
     parsed = parse_module(ctx.record.module, ctx.text)
+    deleted = {  # `del BaseTests` at module level: a common way to hide a base from pytest
+        target.id
+        for stmt in parsed.tree.body
+        if isinstance(stmt, ast.Delete)
+        for target in stmt.targets
+        if isinstance(target, ast.Name)
+    }
     classes = []
     for info in parsed.classes.values():
         lin = lineage(ctx.index, ctx.config.root, info)
         framework = lin.framework
+        if info.name in deleted or lin.collected is not True:
+            continue  # `__test__ = False` (inherited), or not knowable
         if framework == PYTEST:
             if not _name_matches(info.name, settings.python_classes) or info.has_init:
                 continue
@@ -118,6 +130,27 @@ def resolved_bases(ctx: FileContext, names: tuple[str, ...]) -> set[str]:
     return out
 
 
+def class_marks(
+    ctx: FileContext, tests: TestFile, cls: TestClass
+) -> list[tuple[ast.Module, list[ast.expr]]] | None:
+    """The marks on a test class as pytest sees them: its decorators and body `pytestmark`,
+    and those of its first-party bases (pytest reads marks through the MRO), each with the tree
+    of the module that holds it (parametrize argnames may name a variable there). None when a
+    base's module cannot be read."""
+    out = []
+    for klass in cls.lineage.classes:
+        if klass is cls.info:
+            tree = tests.parsed.tree
+        else:
+            parsed = MODULES.get(ctx.index, ctx.config.root, klass.module)
+            if parsed is None:
+                return None
+            tree = parsed.tree
+        nodes = expand_aliases([*klass.decorator_nodes, *klass.mark_nodes], tree)
+        out.append((tree, [node for _, node in marks(nodes)]))
+    return out
+
+
 def is_hook_like(name: str) -> bool:
     return name in HOOK_LIKE
 
@@ -131,6 +164,8 @@ def conftest_chain(ctx: FileContext, settings: PytestSettings) -> list[FixtureSc
         rel = "/".join([*parts[:i], "conftest.py"])
         rec = ctx.index.by_path.get(rel)
         if rec is None:
+            if (ctx.config.root / rel).is_file():
+                scopes.append(file_fixtures(ctx.config.root / rel))
             continue
         parsed = MODULES.get(ctx.index, ctx.config.root, rec.module)
         if parsed is None:

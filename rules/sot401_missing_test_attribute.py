@@ -22,8 +22,15 @@ dynamic `setattr` are skipped: in doubt, no report. No fix.
 from __future__ import annotations
 
 from ssotlint.rule import Example, Rule
-from ssotlint.rules._testsuite import TestClass, analyse
-from ssotlint.testmodel import ASYNC_UNITTEST, UNITTEST, reachable_methods, unittest_attributes
+from ssotlint.rules._testsuite import TestClass, analyse, conftest_chain
+from ssotlint.testmodel import (
+    ASYNC_UNITTEST,
+    DYNAMIC,
+    UNITTEST,
+    module_fixtures,
+    reachable_methods,
+    unittest_attributes,
+)
 
 BASE = (
     "import unittest\n\n\nclass AsyncBase(unittest.IsolatedAsyncioTestCase):\n"
@@ -100,6 +107,7 @@ class MissingTestAttribute(Rule):
         tests = analyse(self.ctx)
         if tests is None:
             return
+        self._scopes = [module_fixtures(tests.parsed.tree), *conftest_chain(self.ctx, tests.settings)]
         for cls in tests.classes:
             if not cls.lineage.complete or cls.lineage.defines("__getattr__") or cls.lineage.defines(
                 "__getattribute__"
@@ -114,9 +122,18 @@ class MissingTestAttribute(Rule):
             lin.classes[i].methods[name].dynamic for name, where in cls.called.items() for i in where
         ):
             return False
+        if any(lin.classes[i].methods[name].skips for name, where in cls.reached.items() for i in where):
+            return False  # an abstract base that skips itself in setUp (`if type(self) is Base`)
         available: set[str] = set()
         for klass in lin.classes:
             available |= klass.body_names
+        # set from outside: `request.cls.db = ...` in a fixture, `TestA.x = ...` in the module
+        owners = {"*", *(klass.name for klass in lin.classes)}
+        for scope in self._scopes:
+            for owner in owners & set(scope.foreign):
+                available |= scope.foreign[owner]
+        if DYNAMIC in available:
+            return False
         if cls.framework in (UNITTEST, ASYNC_UNITTEST):
             available |= unittest_attributes()
         for name, where in cls.reached.items():

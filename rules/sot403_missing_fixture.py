@@ -28,19 +28,20 @@ from collections.abc import Iterable
 
 from ssotlint.index import Span
 from ssotlint.rule import Example, Rule
-from ssotlint.rules._testsuite import TestFile, analyse, conftest_chain
+from ssotlint.rules._testsuite import TestFile, analyse, class_marks, conftest_chain
 from ssotlint.testmodel import (
     MODULES,
     PYTEST,
     FixtureScope,
     FunctionInfo,
+    expand_aliases,
     external_module_fixtures,
     injected_by_patches,
     installed_fixtures,
-    marks,
     module_fixtures,
     module_marks,
     parametrize_names,
+    project_plugins,
     usefixtures_names,
 )
 
@@ -131,9 +132,17 @@ class MissingFixture(Rule):
         for cls in tests.classes:
             if cls.framework != PYTEST:
                 continue
-            class_marks = [node for _, node in marks(cls.info.decorator_nodes)]
-            class_params = parametrize_names(class_marks, tree)
-            if class_params is None:
+            groups = class_marks(self.ctx, tests, cls)  # own and inherited, body pytestmark too
+            class_params: set[str] | None = set() if groups is not None else None
+            for mark_tree, nodes in groups or ():
+                found = parametrize_names(nodes, mark_tree)
+                if found is None or class_params is None:
+                    class_params = None
+                else:
+                    class_params |= found
+            # `@mock.patch(...)` on the class patches every test method: one more argument each
+            patched = injected_by_patches(expand_aliases(cls.info.decorator_nodes, tree))
+            if class_params is None or patched is None:
                 continue
             names = set(scope.names)
             for klass in cls.lineage.classes:
@@ -143,18 +152,21 @@ class MissingFixture(Rule):
                 }
             if any("pytest_generate_tests" in k.methods for k in cls.lineage.classes):
                 continue
-            uses = usefixtures_names(cls.info.decorator_nodes)
-            self._check_uses(uses, names)
+            own = expand_aliases([*cls.info.decorator_nodes, *cls.info.mark_nodes], tree)
+            self._check_uses(usefixtures_names(own), names)
             tests_here = {m.name for m in cls.test_methods(tests.settings)}
             for method in cls.info.methods.values():
                 if method.name in tests_here or method.is_fixture:
                     skip = 0 if method.is_staticmethod else 1
+                    skip += patched if method.name.startswith("test") else 0
                     self._check_function(method, names, module_params | class_params, [], tree, skip)
         self._check_uses(module_uses, scope.names)
 
     def _scope(self, tests: TestFile) -> FixtureScope:
         scope = FixtureScope(names=set(installed_fixtures()) | set(self.ctx.config.test_extra_fixtures))
         scopes = [module_fixtures(tests.parsed.tree), *conftest_chain(self.ctx, tests.settings)]
+        own = [m for m in project_plugins(self.ctx.config.root) if self.ctx.index.is_first_party(m)]
+        scopes.append(FixtureScope(plugins=own))  # a plugin project's own pytest11 modules
         for part in scopes:
             scope.names |= part.names
             scope.uncertain = scope.uncertain or part.uncertain
@@ -166,14 +178,22 @@ class MissingFixture(Rule):
                     scope.names |= found
         return scope
 
-    def _plugin_fixtures(self, plugin: str) -> set[str] | None:
+    def _plugin_fixtures(self, plugin: str, seen: set[str] | None = None) -> set[str] | None:
         index = self.ctx.index
+        seen = set() if seen is None else seen
+        if plugin in seen:
+            return set()
+        seen.add(plugin)
         if index.is_first_party(plugin):
             parsed = MODULES.get(index, self.ctx.config.root, plugin)
             if parsed is None:
                 return None
             scope = module_fixtures(parsed.tree)
-            return None if scope.uncertain else scope.names
+            names = None if scope.uncertain else set(scope.names)
+            for nested in scope.plugins:  # a plugin's own `pytest_plugins` load too
+                more = self._plugin_fixtures(nested, seen)
+                names = None if more is None or names is None else names | more
+            return names
         found = external_module_fixtures(plugin)
         return None if found is None else set(found)
 
@@ -186,8 +206,9 @@ class MissingFixture(Rule):
         tree: ast.Module,
         receiver: int,
     ) -> None:
-        injected = injected_by_patches(func.decorator_nodes)
-        own = parametrize_names(func.decorator_nodes, tree)
+        decorators = expand_aliases(func.decorator_nodes, tree)  # `slow = pytest.mark.x`; `@slow`
+        injected = injected_by_patches(decorators)
+        own = parametrize_names(decorators, tree)
         if injected is None or own is None:
             return
         provided = available | parametrized | own | {"request"}
@@ -198,7 +219,7 @@ class MissingFixture(Rule):
                 continue
             missing = True
             self._report(name, span, func.name, available)
-        self._check_uses(usefixtures_names(func.decorator_nodes), available)
+        self._check_uses(usefixtures_names(decorators), available)
         self.ctx.site(self.code, not missing)
 
     def _check_uses(self, uses: Iterable[tuple[str, ast.expr]], available: set[str]) -> None:

@@ -24,13 +24,14 @@ it is configured.
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Sequence
 
 import libcst as cst
 
 from ssotlint.diagnostics import Fix
 from ssotlint.rule import Example, FixContext, Rule
-from ssotlint.rules._testsuite import TestClass, TestFile, analyse
+from ssotlint.rules._testsuite import TestClass, TestFile, analyse, class_marks, conftest_chain
 from ssotlint.rules.sot301_non_ssot_test_base import swap_bases
 from ssotlint.testmodel import (
     ASYNC_UNITTEST,
@@ -38,9 +39,14 @@ from ssotlint.testmodel import (
     PYTEST,
     SYNC_UNITTEST_BASES,
     UNITTEST,
+    FixtureScope,
     FunctionInfo,
+    expand_aliases,
     is_async_marked,
+    keeps_coroutine,
     marks,
+    module_fixtures,
+    usefixtures_names,
 )
 
 CONFIG = """
@@ -92,12 +98,22 @@ class AsyncTestNotAwaited(Rule):
         tests = analyse(self.ctx)
         if tests is None:
             return
-        auto = tests.settings.asyncio_mode == "auto"
+        settings, tree = tests.settings, tests.parsed.tree
+        scopes = [module_fixtures(tree), *conftest_chain(self.ctx, settings)]
+        # pytest-asyncio's auto mode, pytest-trio's trio_mode, a conftest hook that runs or marks
+        # async tests itself (`pytest_pyfunc_call`, `item.add_marker(pytest.mark.asyncio)`)
+        auto = settings.asyncio_mode == "auto" or settings.trio_mode
+        auto = auto or any(s.async_runner for s in scopes)
+        self._anyio = _AnyioFixtures(scopes, settings.usefixtures)
         module_async = is_async_marked(tests.mark_names)
         for func in tests.functions:
             if not func.is_async:
                 continue
-            covered = auto or module_async or is_async_marked(m for m, _ in marks(func.decorator_nodes))
+            decorators = expand_aliases(func.decorator_nodes, tree)
+            if not keeps_coroutine(decorators):
+                continue  # `@async_test`-style wrappers may run the loop themselves: in doubt
+            covered = auto or module_async or is_async_marked(m for m, _ in marks(decorators))
+            covered = covered or self._anyio.runs(func, decorators)
             self.ctx.site(self.code, covered)
             if not covered:
                 self._report(func, "pytest runs it without an async plugin: mark it "
@@ -108,7 +124,12 @@ class AsyncTestNotAwaited(Rule):
     def _check_class(self, cls: TestClass, tests: TestFile, auto: bool, module_async: bool) -> None:
         if cls.lineage.custom_runner or not cls.lineage.complete:
             return
-        class_async = module_async or is_async_marked(m for m, _ in marks(cls.info.decorator_nodes))
+        groups = class_marks(self.ctx, tests, cls)  # own and inherited, body pytestmark too
+        if groups is None:
+            return
+        class_nodes = [node for _, nodes in groups for node in nodes]
+        class_async = module_async or is_async_marked(m for m, _ in marks(class_nodes))
+        tree = tests.parsed.tree
         for method in cls.info.methods.values():
             is_test = method.name.startswith("test") if cls.framework != PYTEST else method.name in {
                 m.name for m in cls.test_methods(tests.settings)
@@ -116,7 +137,13 @@ class AsyncTestNotAwaited(Rule):
             is_hook = method.name in HOOK_LIKE and method.name in cls.called
             if not method.is_async or not (is_test or is_hook):
                 continue
-            reason = self._reason(cls, method, is_test, auto, class_async)
+            decorators = expand_aliases(method.decorator_nodes, tree)
+            if not keeps_coroutine(decorators):
+                continue  # in doubt: a wrapper may run the coroutine itself
+            marked = class_async or is_async_marked(m for m, _ in marks(decorators))
+            if cls.framework == PYTEST and is_test:
+                marked = marked or self._anyio.runs(method, decorators, cls, class_nodes)
+            reason = self._reason(cls, method, is_test, auto, marked)
             self.ctx.site(self.code, reason is None)
             if reason is not None:
                 self._report(method, reason, cls)
@@ -150,7 +177,7 @@ class AsyncTestNotAwaited(Rule):
         if cls.framework == PYTEST:
             if not is_test:
                 return "pytest never awaits setup/teardown methods (use an async fixture)"
-            if auto or class_async or is_async_marked(m for m, _ in marks(method.decorator_nodes)):
+            if auto or class_async:
                 return None
             return "pytest runs it without an async plugin: mark it `@pytest.mark.asyncio`/`anyio` or set asyncio_mode = auto"
         return None
@@ -180,3 +207,41 @@ class AsyncTestNotAwaited(Rule):
     def apply_fixes(cls, module: cst.Module, fixes: Sequence[Fix], ctx: FixContext) -> cst.Module:
         targets = {str(f.data["class"]): dict(f.data) for f in fixes}
         return swap_bases(module, list(targets.values()))
+
+
+class _AnyioFixtures:
+    """anyio's pytest plugin runs any coroutine test whose fixtures include `anyio_backend`,
+    marked or not: requested directly, through `usefixtures`, an autouse fixture, or another
+    fixture that requests it (transitively)."""
+
+    def __init__(self, scopes: list[FixtureScope], ini_uses: tuple[str, ...]) -> None:
+        self.requests: dict[str, set[str]] = {}
+        self.autouse: set[str] = set(ini_uses)
+        for scope in scopes:
+            for name, wanted in scope.requests.items():
+                self.requests.setdefault(name, set()).update(wanted)
+            self.autouse |= scope.autouse
+
+    def runs(
+        self, func: FunctionInfo, decorators: list[ast.expr], cls: TestClass | None = None,
+        class_marks: Sequence[ast.expr] = (),
+    ) -> bool:  # fmt: skip
+        requests = dict(self.requests)
+        wanted = {name for name, _, _ in func.params} | self.autouse
+        wanted |= {name for name, _ in usefixtures_names([*decorators, *class_marks])}
+        for klass in cls.lineage.classes if cls is not None else ():
+            for method in klass.methods.values():
+                if method.is_fixture:
+                    requests[method.name] = requests.get(method.name, set()) | {
+                        name for name, _, _ in method.params
+                    }
+                    if method.is_autouse_fixture:
+                        wanted.add(method.name)
+        seen: set[str] = set()
+        while wanted - seen:
+            name = (wanted - seen).pop()
+            seen.add(name)
+            if name.startswith("anyio_backend"):
+                return True
+            wanted |= requests.get(name, set())
+        return False

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import re
 from collections import Counter
 from collections.abc import Sequence
@@ -26,6 +27,9 @@ class BaselineError(Exception):
     """An unreadable or malformed baseline file (exit 2)."""
 
 
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
 def _normalise(line: str) -> str:
     return re.sub(r"\s+", " ", line).strip()
 
@@ -40,7 +44,8 @@ class LineReader:
     def line(self, path: str, number: int) -> str:
         if path not in self.cache:
             try:
-                self.cache[path] = decode(read_source(self.root / path)).text.splitlines()
+                # Python's line breaks only: str.splitlines() also breaks on \f, \x1c, \u2028...
+                self.cache[path] = _LINE_BREAK.split(decode(read_source(self.root / path)).text)
             except SourceError:
                 self.cache[path] = []
         lines = self.cache[path]
@@ -81,6 +86,7 @@ class Baseline:
         return json.dumps(data, indent=2, sort_keys=True) + "\n"
 
     def write(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
         if not path.exists():
             path.write_text("")
         write_atomic(path, self.dumps().encode())
@@ -99,10 +105,15 @@ class Baseline:
         entries: dict[str, dict[str, Any]] = {}
         try:
             for item in data["violations"]:
-                fp = str(item["fingerprint"])
+                fp = item["fingerprint"]
+                entry = {k: item[k] for k in ("code", "path", "symbol")}
+                if not all(isinstance(v, str) for v in (fp, *entry.values())):
+                    raise TypeError("fingerprint, code, path and symbol must be strings")
                 counts[fp] += int(item["count"])
-                entries[fp] = {k: item[k] for k in ("code", "path", "symbol")}
+                entries[fp] = entry
             score = data.get("score")
+            if score is not None and (isinstance(score, bool) or not math.isfinite(float(score))):
+                raise ValueError(f"score {score!r} is not a number")
             return cls(counts, entries, None if score is None else float(score))
         except (KeyError, TypeError, ValueError) as exc:
             raise BaselineError(f"{path}: malformed baseline entry: {exc}") from exc

@@ -173,7 +173,11 @@ def _check(args: argparse.Namespace) -> int:
         reader = LineReader(config.root)
         matched = match(result.diagnostics, Baseline.load(baseline_path), reader)
         checked = set(result.checked_paths)
-        fixed_since = [e for e in matched.fixed if e["path"] in checked]
+        scope = [p.resolve() for p in args.paths]
+        fixed_since = [
+            e for e in matched.fixed
+            if not scope or e["path"] in checked or _within(config.root / e["path"], scope)
+        ]  # fmt: skip
         shown = matched.new
     else:
         shown = result.diagnostics
@@ -193,6 +197,12 @@ def _check(args: argparse.Namespace) -> int:
     if shown and not args.exit_zero:
         return EXIT_VIOLATIONS
     return EXIT_CLEAN
+
+
+def _within(path: Path, scope: list[Path]) -> bool:
+    """Is `path` (which may no longer exist) one of `scope` or inside one of them?"""
+    target = path.resolve()
+    return any(target == s or s in target.parents for s in scope)
 
 
 def _baseline_path(args: argparse.Namespace, config: Config) -> Path | None:
@@ -374,7 +384,11 @@ def _baseline(args: argparse.Namespace) -> int:
     config, result, score = _run_for_score(args)
     target = args.output or (config.root / (config.baseline or ".ssotlint-baseline.json"))
     baseline = Baseline.build(result.diagnostics, LineReader(config.root), score.value)
-    baseline.write(Path(target))
+    try:
+        baseline.write(Path(target))
+    except OSError as exc:
+        sys.stderr.write(f"ssotlint: error: cannot write baseline {target}: {exc}\n")
+        return EXIT_ERROR
     sys.stderr.write(
         f"wrote {target}: {len(result.diagnostics)} finding(s), score {score.value:.1f}\n"
     )

@@ -70,8 +70,8 @@ class Selection:
         )
         self.per_file = [
             # as for `exclude`: a pattern without a slash matches at any depth
-            (_glob_to_regex(glob.strip("/") if "/" in glob.rstrip("/") else "**/" + glob), codes)
-            for glob, codes in config.per_file_ignores.items()
+            (_glob_to_regex(g.strip("/") if "/" in g.rstrip("/") else "**/" + g.strip("/")), codes)
+            for g, codes in config.per_file_ignores.items()
         ]
 
     def enabled_for(self, relpath: str) -> frozenset[str]:
@@ -112,6 +112,8 @@ def _same_content(path: Path, digest: str) -> bool:
 
 
 def _pool_context() -> multiprocessing.context.BaseContext | None:
+    if multiprocessing.current_process().daemon:
+        return None  # a pool worker (flake8 -j): it may not start processes of its own
     if sys.platform.startswith("linux"):
         return multiprocessing.get_context("fork")
     return None
@@ -449,10 +451,9 @@ def _fix_project(
                 result.fix_errors.append(f"{f.relpath}: not fixed, cannot write: {exc.strerror}")
                 result.fixed_files.pop(f.relpath, None)
                 # The file keeps its old text: lint that, not the fix that was not written.
-                old = index.by_path[f.relpath]
-                index = _replace(
-                    index, build_record(old.module, old.relpath, old.is_package, originals[f.relpath])
-                )
+                kept = index.by_path[f.relpath]
+                data = originals[f.relpath]
+                index = _replace(index, build_record(kept.module, kept.relpath, kept.is_package, data))
     return index
 
 
@@ -460,25 +461,123 @@ class Session:
     """Project state kept by a long-lived process (the flake8 plugin, an editor)."""
 
     def __init__(self, config: Config, use_cache: bool = True) -> None:
+        import gc
+
         self.config = config
         rules = load_rules()
         self.linter = Linter(config, Selection(config, rules), rules)
-        self.files = {f.relpath: f for f in discover(config)}
-        self.index = build_index(config, list(self.files.values()), Cache(config.root, use_cache))
+        cache = Cache(config.root, use_cache)
+        collecting = gc.isenabled()
+        gc.disable()  # unpickling a large index: the collector would walk it again and again
+        try:
+            self.files = {f.relpath: f for f in _discover_cached(config, cache)}
+            self.index = build_index(config, list(self.files.values()), cache)
+        finally:
+            # The index lives as long as the session: keep the collector off its objects
+            # (the owner calls `gc.unfreeze()` when it drops its sessions).
+            gc.freeze()
+            if collecting:
+                gc.enable()
 
     def check_buffer(self, relpath: str, data: bytes) -> list[Diagnostic]:
         """Lint one file's current text (maybe an unsaved buffer) against the project index."""
         known = self.files.get(relpath)
         if known is None:
             return []
-        rec = build_record(known.module, relpath, known.is_package, data)
         index = self.index
         current = index.by_path.get(relpath)
-        if current is None or current.digest != rec.digest:
+        if current is not None and current.digest == content_digest(data):
+            rec = current  # the indexed record itself: rules compare definitions by identity
+        else:  # an edited buffer: the index must see the buffer, not the disk copy
+            rec = build_record(known.module, relpath, known.is_package, data)
             index = _replace(index, rec) if current is not None else ProjectIndex(
                 [*index.modules.values(), rec]
             )
         return sorted(self.linter.check_file(index, rec, data).diagnostics, key=Diagnostic.sort_key)
+
+
+TREE_CACHE = "tree"
+RACY_NS = 2_000_000_000  # folders changed this recently may change again within one mtime tick
+
+
+def _discover_cached(config: Config, cache: Cache) -> list[SourceFile]:
+    """`discover(config)`, reusing the last file list while no folder changed.
+
+    A folder's mtime changes whenever an entry is added, removed or renamed in it, so the
+    file list is still right while every folder under the src roots (and every `.gitignore`)
+    has the mtime recorded with it: a few thousand `stat` calls instead of a walk. Changes of
+    file contents are the index's business (it checks every file's stat).
+    """
+    stored = cache.load(TREE_CACHE)
+    digest = config.digest()
+    if (
+        isinstance(stored, dict)
+        and stored.get("config") == digest
+        and isinstance(stored.get("folders"), dict)
+        and _folders_unchanged(stored["folders"])
+    ):
+        return list(stored["files"])
+    import time
+
+    now = time.time_ns()
+    folders = _folder_state(config)  # before the walk: a change during it shows next time
+    files = discover(config)
+    if folders and max(folders.values()) < now - RACY_NS:
+        cache.save(TREE_CACHE, {"config": digest, "folders": folders, "files": files})
+    return files
+
+
+def _folders_unchanged(folders: dict[str, int]) -> bool:
+    for path, mtime in folders.items():
+        try:
+            if os.stat(path).st_mtime_ns != mtime:
+                return False
+        except OSError:
+            if mtime != -1:
+                return False
+        else:
+            if mtime == -1:
+                return False
+    return True
+
+
+def _folder_state(config: Config) -> dict[str, int]:
+    """mtime_ns of every folder `discover` may walk and of every `.gitignore` (-1: missing)."""
+    from ssotlint.discovery import ALWAYS_SKIPPED
+
+    state: dict[str, int] = {}
+    root_ignore = str(config.root / ".gitignore")
+    try:
+        state[root_ignore] = os.stat(root_ignore).st_mtime_ns
+    except OSError:
+        state[root_ignore] = -1
+    seen: set[tuple[int, int]] = set()
+    stack = [str((config.root / src).resolve()) for src in config.src]
+    while stack:
+        folder = stack.pop()
+        try:
+            stat = os.stat(folder)
+        except OSError:
+            state[folder] = -1
+            continue
+        if (stat.st_dev, stat.st_ino) in seen:
+            continue
+        seen.add((stat.st_dev, stat.st_ino))
+        state[folder] = stat.st_mtime_ns
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            continue
+        for entry in entries:
+            try:
+                if entry.name == ".gitignore":
+                    state[entry.path] = entry.stat().st_mtime_ns
+                elif entry.is_dir() and entry.name not in ALWAYS_SKIPPED:
+                    if not entry.name.endswith(".egg-info"):
+                        stack.append(entry.path)
+            except OSError:
+                continue
+    return state
 
 
 def _replace(index: ProjectIndex, record: ModuleRecord) -> ProjectIndex:

@@ -552,7 +552,7 @@ class ProjectIndex:
             # (`from . import sub`) the attribute lookup above is a cycle.
             sub = f"{binding.source_module}.{binding.source_name}"
             if self.module_exists(sub):
-                via = () if binding.source_module == rec.module else (rec.module,)
+                via: tuple[str, ...] = () if binding.source_module == rec.module else (rec.module,)
                 return Resolution(Kind.MODULE, sub, "", via)
             return res
         # alias: `Name = other` / `Name = mod.Other`

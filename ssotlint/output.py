@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, TextIO
+from urllib.parse import quote
 
 from ssotlint.diagnostics import Diagnostic
 
@@ -164,6 +166,7 @@ def render_sarif(
         )
     results = []
     for i, d in enumerate(diags):
+        uri = quote(d.path)  # a relative URI reference: percent-encode spaces, ':', '#', ...
         result: dict[str, Any] = {
             "ruleId": d.code,
             "level": "error",
@@ -171,7 +174,7 @@ def render_sarif(
             "locations": [
                 {
                     "physicalLocation": {
-                        "artifactLocation": {"uri": d.path, "uriBaseId": "%SRCROOT%"},
+                        "artifactLocation": {"uri": uri, "uriBaseId": "%SRCROOT%"},
                         "region": {
                             "startLine": d.line,
                             "startColumn": d.column,
@@ -194,7 +197,7 @@ def render_sarif(
                         "description": {"text": f"{d.fix.message} ({d.fix.applicability})"},
                         "artifactChanges": [
                             {
-                                "artifactLocation": {"uri": d.path, "uriBaseId": "%SRCROOT%"},
+                                "artifactLocation": {"uri": uri, "uriBaseId": "%SRCROOT%"},
                                 "replacements": edits,
                             }
                         ],
@@ -224,6 +227,9 @@ def render_sarif(
     }
     json.dump(sarif, out, indent=2, sort_keys=True)
     out.write("\n")
+
+
+_XML_INVALID = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 def render_junit(
@@ -258,5 +264,8 @@ def render_junit(
             failure.text = f"{d.path}:{d.line}:{d.column}: {d.code} {d.message}"
     ET.indent(root)
     out.write('<?xml version="1.0" encoding="UTF-8"?>\n')
-    out.write(ET.tostring(root, encoding="unicode"))
+    # Characters XML 1.0 cannot carry (control characters, lone surrogates) can only sit in
+    # attribute values and text here: spell them as \xNN so the document stays well-formed.
+    xml = ET.tostring(root, encoding="unicode")
+    out.write(_XML_INVALID.sub(lambda m: f"\\x{ord(m.group()):02x}", xml))
     out.write("\n")

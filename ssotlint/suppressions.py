@@ -100,7 +100,7 @@ def apply(
         for sup in suppressions:
             if sup.covers(diag):
                 sup.used.add(diag.code)
-                # a prefix (`# noqa: SOT2`) is used by the codes it covers
+                # a prefix code (SOT2) counts as used by every code it covers
                 sup.used.update(c for c in sup.codes if diag.code.startswith(c))
                 hit = True
         if not hit:

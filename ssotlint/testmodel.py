@@ -16,7 +16,7 @@ import re
 import sys
 import unittest
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -70,6 +70,7 @@ class PytestSettings:
     asyncio_mode: str = "strict"
     usefixtures: tuple[str, ...] = ()
     source: str = "defaults"
+    trio_mode: bool = False  # pytest-trio runs every async test
 
 
 def _split(value: object) -> tuple[str, ...]:
@@ -137,11 +138,68 @@ def _read_pytest_settings(root: Path) -> PytestSettings:
             python_classes=_split(values.get("python_classes")) or defaults.python_classes,
             python_functions=_split(values.get("python_functions")) or defaults.python_functions,
             testpaths=_split(values.get("testpaths")),
-            asyncio_mode=str(values.get("asyncio_mode", "strict")).strip(),
+            asyncio_mode=_asyncio_mode(values),
             usefixtures=_split(values.get("usefixtures")),
             source=path.name,
+            trio_mode=str(values.get("trio_mode", "")).strip().lower() in ("true", "1", "on"),
         )
     return PytestSettings()
+
+
+def _asyncio_mode(values: dict[str, object]) -> str:
+    """`asyncio_mode`, or `--asyncio-mode=auto` in `addopts` (which wins, as on a command line)."""
+    addopts = values.get("addopts", "")
+    text = " ".join(addopts) if isinstance(addopts, list) else str(addopts)
+    found = re.search(r"--asyncio-mode[= ]\s*(\w+)", text)
+    return found.group(1) if found else str(values.get("asyncio_mode", "strict")).strip()
+
+
+def pytest_settings_for(root: Path, relpath: str) -> PytestSettings:
+    """The settings pytest uses for a file: the first config found from the file's folder upward
+    to the project root (pytest's rootdir when it runs there); its `rootdir` names that folder."""
+    parts = relpath.split("/")[:-1]
+    for i in range(len(parts), 0, -1):
+        folder = "/".join(parts[:i])
+        settings = pytest_settings(root / folder)
+        if settings.source != "defaults":
+            return replace(settings, rootdir=folder)
+    return pytest_settings(root)
+
+
+@lru_cache(maxsize=16)
+def _project_plugins(root: Path, stamp: tuple[object, ...]) -> tuple[str, ...]:
+    modules: list[str] = []
+    try:
+        data = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))
+        table = data.get("project", {}).get("entry-points", {}).get("pytest11", {})
+        if isinstance(table, dict):
+            modules += [str(v) for v in table.values()]
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        pass
+    parser = configparser.ConfigParser(interpolation=None)
+    try:
+        parser.read(root / "setup.cfg", encoding="utf-8")
+        if parser.has_option("options.entry_points", "pytest11"):
+            for line in parser.get("options.entry_points", "pytest11").splitlines():
+                if "=" in line:
+                    modules.append(line.split("=", 1)[1])
+    except (configparser.Error, UnicodeDecodeError):
+        pass
+    return tuple(m.split(":")[0].strip() for m in modules if m.strip())
+
+
+def project_plugins(root: Path) -> tuple[str, ...]:
+    """Modules the project registers itself as `pytest11` plugins: a plugin's own test suite
+    runs with the plugin installed, so its fixtures are those of the source, whatever version
+    of it the current environment holds."""
+    stamp: list[object] = []
+    for name in ("pyproject.toml", "setup.cfg"):
+        try:
+            st = (root / name).stat()
+            stamp.append((st.st_mtime_ns, st.st_size))
+        except OSError:
+            stamp.append(None)
+    return _project_plugins(root, tuple(stamp))
 
 
 def _name_matches(name: str, patterns: Iterable[str]) -> bool:
@@ -159,10 +217,16 @@ def is_test_file(relpath: str, settings: PytestSettings) -> bool:
     if not any(fnmatch.fnmatchcase(base, p) for p in settings.python_files):
         return False
     if settings.testpaths:
-        return any(
-            relpath == tp.strip("/") or relpath.startswith(tp.strip("/").rstrip("/") + "/")
-            for tp in settings.testpaths
-        ) or any(tp in (".", "") for tp in settings.testpaths)
+        prefix = f"{settings.rootdir}/" if settings.rootdir else ""
+        if not relpath.startswith(prefix):
+            return False
+        rel = relpath[len(prefix) :]
+        folders = ["/".join(rel.split("/")[:i]) for i in range(1, rel.count("/") + 2)]
+        for tp in settings.testpaths:
+            tp = tp.strip("/").removeprefix("./")
+            if tp in (".", "") or any(fnmatch.fnmatchcase(f, tp) for f in folders):
+                return True  # testpaths may be globs (pytest >= 7)
+        return False
     return True
 
 
@@ -183,6 +247,7 @@ class FunctionInfo:
     super_calls: set[str] = field(default_factory=set)
     unawaited_self_calls: list[tuple[str, Span]] = field(default_factory=list)
     dynamic: bool = False  # setattr(self, <non-literal>) / self.__dict__: unknowable
+    skips: bool = False  # may skip the test: self.skipTest(), pytest.skip(), raise SkipTest
 
     @property
     def is_classmethod(self) -> bool:
@@ -206,6 +271,15 @@ class FunctionInfo:
         return False
 
 
+def _is_autouse(decorators: Iterable[ast.expr]) -> bool:
+    for node in decorators:
+        if isinstance(node, ast.Call) and _is_fixture_decorator(dotted(node.func) or ""):
+            for kw in node.keywords:
+                if kw.arg == "autouse" and isinstance(kw.value, ast.Constant):
+                    return bool(kw.value.value)
+    return False
+
+
 def _is_fixture_decorator(name: str) -> bool:
     return name in ("fixture", "pytest.fixture", "pytest_asyncio.fixture") or name.endswith(
         ".fixture"
@@ -224,6 +298,8 @@ class ClassInfo:
     decorators: list[str]
     decorator_nodes: list[ast.expr]
     has_init: bool
+    test_flag: bool | None = True  # `__test__` in the body (None: not a literal)
+    mark_nodes: list[ast.expr] = field(default_factory=list)  # `pytestmark = ...` in the body
 
 
 class _MethodScanner(ast.NodeVisitor):
@@ -242,6 +318,12 @@ class _MethodScanner(ast.NodeVisitor):
         self.awaited.add(id(node.value))
         self.generic_visit(node)
 
+    def visit_Raise(self, node: ast.Raise) -> None:
+        exc = node.exc.func if isinstance(node.exc, ast.Call) else node.exc
+        if exc is not None and (dotted(exc) or "").rsplit(".", 1)[-1] in ("SkipTest", "Skipped"):
+            self.info.skips = True
+        self.generic_visit(node)
+
     def visit_Attribute(self, node: ast.Attribute) -> None:
         if self._is_receiver(node.value):
             if isinstance(node.ctx, (ast.Store, ast.Del)):
@@ -254,6 +336,10 @@ class _MethodScanner(ast.NodeVisitor):
 
     def visit_Call(self, node: ast.Call) -> None:
         func = node.func
+        if (dotted(func) or "") in ("pytest.skip", "skip") or (
+            isinstance(func, ast.Attribute) and func.attr == "skipTest"
+        ):
+            self.info.skips = True
         if isinstance(func, ast.Attribute):
             if self._is_receiver(func.value):
                 self.info.self_calls.add(func.attr)
@@ -274,9 +360,27 @@ class _MethodScanner(ast.NodeVisitor):
         self.generic_visit(node)
 
     def visit_FunctionDef(self, node: ast.FunctionDef) -> None:
+        if self._rebinds_receiver(node.args):
+            # A method of a nested class (or a lambda) whose own `self` is another object:
+            # only its decorators and defaults run in this method's scope.
+            defaults = [*node.args.defaults, *(d for d in node.args.kw_defaults if d)]
+            for expr in [*node.decorator_list, *defaults]:
+                self.visit(expr)
+            return
         self.generic_visit(node)  # nested helpers still run in the method's scope
 
     visit_AsyncFunctionDef = visit_FunctionDef  # type: ignore[assignment]
+
+    def visit_Lambda(self, node: ast.Lambda) -> None:
+        if self._rebinds_receiver(node.args):
+            for expr in [*node.args.defaults, *(d for d in node.args.kw_defaults if d)]:
+                self.visit(expr)
+            return
+        self.generic_visit(node)
+
+    def _rebinds_receiver(self, args: ast.arguments) -> bool:
+        params = [*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg, args.kwarg]
+        return self.receiver is not None and any(p is not None and p.arg == self.receiver for p in params)
 
 
 def _params(args: ast.arguments, columns: _Columns) -> list[tuple[str, bool, Span]]:
@@ -345,7 +449,34 @@ def class_info(module: str, node: ast.ClassDef, columns: _Columns) -> ClassInfo:
         [dotted(d.func if isinstance(d, ast.Call) else d) or "?" for d in node.decorator_list],
         list(node.decorator_list),
         "__init__" in methods,
+        *_class_body_extras(node, methods),
     )
+
+
+def _class_body_extras(
+    node: ast.ClassDef, methods: dict[str, FunctionInfo]
+) -> tuple[bool | None, list[ast.expr]]:
+    """`__test__`, `pytestmark` and `name = classmethod(name)` in a class body."""
+    test_flag: bool | None = True
+    mark_nodes: list[ast.expr] = []
+    for stmt in node.body:
+        if not isinstance(stmt, (ast.Assign, ast.AnnAssign)) or stmt.value is None:
+            continue
+        targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
+        names = {n for target in targets for n in _target_names(target)}
+        value = stmt.value
+        if "__test__" in names:
+            test_flag = bool(value.value) if isinstance(value, ast.Constant) else None
+        if "pytestmark" in names:
+            mark_nodes = list(value.elts) if isinstance(value, (ast.List, ast.Tuple)) else [value]
+        if (
+            isinstance(value, ast.Call)
+            and isinstance(value.func, ast.Name)
+            and value.func.id in ("classmethod", "staticmethod")
+        ):
+            for name in names & set(methods):
+                methods[name].decorators.append(value.func.id)
+    return test_flag, mark_nodes
 
 
 def _target_names(target: ast.expr) -> Iterator[str]:
@@ -432,6 +563,14 @@ class Lineage:
 
     def qualnames(self) -> list[str]:
         return [f"{c.module}.{c.name}" for c in self.classes]
+
+    @property
+    def collected(self) -> bool | None:
+        """pytest's `__test__` flag, inherited: False means never collected, None unknown."""
+        for cls in self.classes:
+            if "__test__" in cls.body_names:
+                return cls.test_flag
+        return True
 
     def find(self, method: str, after: int = -1) -> tuple[int, FunctionInfo] | None:
         for i, cls in enumerate(self.classes):
@@ -540,8 +679,30 @@ def module_marks(tree: ast.Module) -> list[tuple[str, ast.expr]]:
             isinstance(t, ast.Name) and t.id == "pytestmark" for t in stmt.targets
         ):
             values = stmt.value.elts if isinstance(stmt.value, (ast.List, ast.Tuple)) else [stmt.value]
-            return marks(values)
+            return marks(expand_aliases(values, tree))
     return []
+
+
+def expand_aliases(decorators: Iterable[ast.expr], tree: ast.Module) -> list[ast.expr]:
+    """Decorators with module-level mark aliases (`slow = pytest.mark.slow` ... `@slow`)
+    replaced by the marks they stand for; everything else unchanged."""
+    aliases = _mark_aliases(tree)
+    return [aliases.get(n.id, n) if isinstance(n, ast.Name) else n for n in decorators]
+
+
+@lru_cache(maxsize=64)
+def _mark_aliases(tree: ast.Module) -> dict[str, ast.expr]:
+    out: dict[str, ast.expr] = {}
+    for stmt in tree.body:
+        if (
+            isinstance(stmt, ast.Assign)
+            and len(stmt.targets) == 1
+            and isinstance(stmt.targets[0], ast.Name)
+            and stmt.targets[0].id != "pytestmark"
+            and marks([stmt.value])
+        ):
+            out[stmt.targets[0].id] = stmt.value
+    return out
 
 
 def is_async_marked(mark_names: Iterable[str]) -> bool:
@@ -559,6 +720,12 @@ class FixtureScope:
     names: set[str] = field(default_factory=set)
     uncertain: bool = False  # star import, pytest_generate_tests, unknown plugin: don't report
     plugins: list[str] = field(default_factory=list)
+    async_runner: bool = False  # a hook that may run async tests itself (pytest_pyfunc_call, ...)
+    requests: dict[str, set[str]] = field(default_factory=dict)  # fixture -> fixtures it requests
+    autouse: set[str] = field(default_factory=set)
+    # attributes set on test classes from outside: `request.cls.db = ...` / `request.instance.x`
+    # in fixtures (key "*"), `TestA.x = ...` (key "TestA"); DYNAMIC: `setattr(request.cls, name)`
+    foreign: dict[str, set[str]] = field(default_factory=dict)
 
 
 def fixture_name(node: ast.FunctionDef | ast.AsyncFunctionDef) -> str | None:
@@ -582,8 +749,13 @@ def module_fixtures(tree: ast.Module) -> FixtureScope:
             name = fixture_name(stmt)
             if name is not None:
                 scope.names.add(name)
+                info_args = [*stmt.args.posonlyargs, *stmt.args.args, *stmt.args.kwonlyargs]
+                scope.requests[name] = {a.arg for a in info_args}
+                if _is_autouse(stmt.decorator_list):
+                    scope.autouse.add(name)
             if stmt.name == "pytest_generate_tests":
                 scope.uncertain = True
+            scope.async_runner = scope.async_runner or _runs_async_tests(stmt)
         elif isinstance(stmt, ast.ImportFrom):
             for alias in stmt.names:
                 if alias.name == "*":
@@ -603,17 +775,101 @@ def module_fixtures(tree: ast.Module) -> FixtureScope:
                     elif isinstance(stmt.value, ast.Call):
                         scope.names.add(name)  # `x = pytest.fixture(f)` / fixture factories
         elif isinstance(stmt, (ast.If, ast.Try)):
-            scope.uncertain = scope.uncertain or _defines_fixtures_dynamically(stmt)
+            scope.uncertain = _defines_fixtures_dynamically(stmt, scope.names) or scope.uncertain
+    scope.foreign = _foreign_attrs(tree)
     return scope
 
 
-def _defines_fixtures_dynamically(stmt: ast.stmt) -> bool:
-    for node in ast.walk(stmt):
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and fixture_name(node):
+DYNAMIC = "?"
+
+
+def _foreign_attrs(tree: ast.Module) -> dict[str, set[str]]:
+    out: dict[str, set[str]] = {}
+
+    def owner_key(owner: ast.expr) -> str | None:
+        if isinstance(owner, ast.Attribute) and owner.attr in ("cls", "instance"):
+            return "*"  # request.cls / request.instance / item.cls
+        return owner.id if isinstance(owner, ast.Name) and owner.id[:1].isupper() else None
+
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Store):
+            key = owner_key(node.value)
+            if key is not None:
+                out.setdefault(key, set()).add(node.attr)
+        elif (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Name)
+            and node.func.id == "setattr"
+            and len(node.args) > 1
+        ):
+            key = owner_key(node.args[0])
+            if key is not None:
+                name = node.args[1]
+                literal = name.value if isinstance(name, ast.Constant) else None
+                out.setdefault(key, set()).add(literal if isinstance(literal, str) else DYNAMIC)
+    return out
+
+
+_DISK_SCOPES: dict[tuple[str, int, int], FixtureScope] = {}
+
+
+def file_fixtures(path: Path) -> FixtureScope:
+    """Fixtures of a conftest.py that the project index does not hold (outside the src roots,
+    excluded): pytest loads it all the same, so it is read from disk."""
+    try:
+        st = path.stat()
+        key = (str(path), st.st_mtime_ns, st.st_size)
+        if key not in _DISK_SCOPES:
+            _DISK_SCOPES[key] = module_fixtures(ast.parse(decode(read_source(path)).text))
+        return _DISK_SCOPES[key]
+    except (OSError, SourceError, SyntaxError, ValueError, RecursionError):
+        return FixtureScope(uncertain=True)
+
+
+ITEM_HOOKS = frozenset(
+    {"pytest_collection_modifyitems", "pytest_itemcollected", "pytest_pycollect_makeitem",
+     "pytest_runtest_setup", "pytest_runtest_call"}
+)  # fmt: skip
+
+
+def _runs_async_tests(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """A conftest hook that calls test functions itself (`pytest_pyfunc_call`), or one that
+    adds an async mark to collected items (`item.add_marker(pytest.mark.asyncio)`)."""
+    if node.name == "pytest_pyfunc_call":
+        return True
+    if node.name not in ITEM_HOOKS:
+        return False
+    for sub in ast.walk(node):
+        if isinstance(sub, ast.Attribute) and sub.attr in ASYNC_MARKS:
             return True
-        if isinstance(node, ast.ImportFrom):
+        if isinstance(sub, ast.Constant) and sub.value in ASYNC_MARKS:
             return True
     return False
+
+
+def _defines_fixtures_dynamically(stmt: ast.stmt, names: set[str]) -> bool:
+    """A conditional block (`if`/`try`): every name it may bind as a fixture is added to
+    `names` (either branch may run); True when it cannot be read (star import,
+    `pytest_plugins`, `pytest_generate_tests`)."""
+    uncertain = False
+    for node in ast.walk(stmt):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            name = fixture_name(node)
+            if name is not None:
+                names.add(name)
+            uncertain = uncertain or node.name == "pytest_generate_tests"
+        elif isinstance(node, ast.ImportFrom):
+            for alias in node.names:
+                if alias.name == "*":
+                    uncertain = True
+                else:
+                    names.add(alias.asname or alias.name)
+        elif isinstance(node, ast.Assign) and isinstance(node.value, ast.Call):
+            for target in node.targets:
+                names.update(_target_names(target))
+        elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            uncertain = uncertain or node.id == "pytest_plugins"
+    return uncertain
 
 
 def _string_list(node: ast.expr) -> list[str] | None:
@@ -648,7 +904,23 @@ def _scan_package_fixtures(folder: Path, limit: int = 400) -> set[str]:
                 name = fixture_name(node)
                 if name is not None:
                     names.add(name)
+            elif isinstance(node, ast.Assign):
+                names |= _assigned_fixture_names(node)
     return names
+
+
+def _assigned_fixture_names(node: ast.Assign) -> set[str]:
+    """`mocker = pytest.fixture()(_mocker)` / `x = pytest.fixture(f, name="y")` (pytest-mock)."""
+    call = node.value
+    if not isinstance(call, ast.Call):
+        return set()
+    inner = call.func if isinstance(call.func, ast.Call) else call
+    if not _is_fixture_decorator(dotted(inner.func) or ""):
+        return set()
+    for kw in inner.keywords:
+        if kw.arg == "name" and isinstance(kw.value, ast.Constant):
+            return {str(kw.value.value)}
+    return {name for target in node.targets for name in _target_names(target)}
 
 
 BUILTIN_FIXTURES = frozenset(
@@ -699,6 +971,8 @@ def installed_fixtures() -> frozenset[str]:
         if dist is None:
             continue
         path = _locate_module(dist, module.split(".")[0]) or _locate_module(dist, module)
+        if path is None:  # an editable install's RECORD lists only its .pth / finder
+            path = _spec_path(module.split(".")[0])
         if path is None:
             continue
         folder = path.parent if path.name == "__init__.py" else path
@@ -712,11 +986,38 @@ def installed_fixtures() -> frozenset[str]:
 @lru_cache(maxsize=256)
 def external_module_fixtures(module: str) -> frozenset[str] | None:
     """Fixtures of a non-first-party `pytest_plugins` module, found on disk, never imported."""
+    if "." not in module:  # pytest's own plugins by short name: `pytest_plugins = "pytester"`
+        try:
+            builtin = _locate_module(importlib.metadata.distribution("pytest"), f"_pytest.{module}")
+        except importlib.metadata.PackageNotFoundError:
+            builtin = None
+        if builtin is not None:
+            return frozenset(_scan_package_fixtures(builtin))
     for dist in importlib.metadata.distributions():
         path = _locate_module(dist, module)
         if path is not None:
             return frozenset(_scan_package_fixtures(path))
-    return None
+    top, _, rest = module.partition(".")
+    path = _spec_path(top)  # editable installs
+    if path is not None and rest:
+        sub = path.parent.joinpath(*rest.split("."))
+        candidates = (sub.with_suffix(".py"), sub / "__init__.py") if path.name == "__init__.py" else ()
+        path = next((p for p in candidates if p.is_file()), None)
+    return None if path is None else frozenset(_scan_package_fixtures(path))
+
+
+def _spec_path(top: str) -> Path | None:
+    """Where the import system would load a top-level module from (editable installs map it
+    through a .pth path or a finder). Only the finders are asked: nothing is imported."""
+    import importlib.util
+
+    try:
+        spec = importlib.util.find_spec(top)
+    except (ImportError, ValueError):
+        return None
+    if spec is None or not spec.has_location or not spec.origin:
+        return None
+    return Path(spec.origin)
 
 
 def parametrize_names(decorators: Iterable[ast.expr], tree: ast.Module) -> set[str] | None:
@@ -766,6 +1067,27 @@ def usefixtures_names(decorators: Iterable[ast.expr]) -> list[tuple[str, ast.exp
 
 
 PATCH_DECORATORS = ("patch", "patch.object", "patch.multiple", "patch.dict")
+KEEPS_ASYNC = frozenset(
+    {"staticmethod", "classmethod", "skip", "skipIf", "skipUnless", "expectedFailure"}
+)
+
+
+def keeps_coroutine(decorators: Iterable[ast.expr]) -> bool:
+    """Do these decorators leave an `async def` a coroutine function for the runner to see?
+    Marks, `mock.patch*` and unittest's skips do; an unknown decorator may wrap the test in a
+    sync function that runs the loop itself (`@async_test`), so in doubt: no."""
+    for node in decorators:
+        name = dotted(node.func if isinstance(node, ast.Call) else node) or "?"
+        short = name.split("mock.")[-1] if "mock." in name else name
+        if ".mark." in f".{name}" or name.startswith("mark.") or short in PATCH_DECORATORS:
+            continue
+        if name.rsplit(".", 1)[-1] in KEEPS_ASYNC and name.split(".")[0] in (
+            "unittest", "skip", "skipIf", "skipUnless", "expectedFailure", "staticmethod",
+            "classmethod",
+        ):  # fmt: skip
+            continue
+        return False
+    return True
 
 
 def injected_by_patches(decorators: Iterable[ast.expr]) -> int | None:
