@@ -107,6 +107,10 @@ def _analyse(ctx: FileContext) -> TestFile | None:
             )
         ]
         called = reachable_methods(lin, [*starts, *tests])
+        if info.name in _base_names(ctx):
+            # A base or mixin of other classes (Django's `TestFinders`): its subclasses
+            # provide what it reads and are checked themselves.
+            continue
         classes.append(TestClass(info, lin, framework, reached, called))
     functions = []
     for stmt in parsed.tree.body:
@@ -118,6 +122,17 @@ def _analyse(ctx: FileContext) -> TestFile | None:
             functions.append(function_info(stmt, parsed.columns, False))
     marks = [name for name, _ in module_marks(parsed.tree)]
     return TestFile(settings, parsed, classes, functions, marks)
+
+
+def _base_names(ctx: FileContext) -> set[str]:
+    """Names that some first-party class uses as a base (last dotted part)."""
+
+    def build() -> set[str]:
+        return {
+            base.rsplit(".", 1)[-1] for _, cls in ctx.index.iter_classes() for base in cls.bases
+        }
+
+    return ctx.index.derived("base-names", build)
 
 
 def resolved_bases(ctx: FileContext, names: tuple[str, ...]) -> set[str]:

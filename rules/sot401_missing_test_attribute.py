@@ -27,6 +27,7 @@ from ssotlint.testmodel import (
     ASYNC_UNITTEST,
     DYNAMIC,
     UNITTEST,
+    PytestSettings,
     module_fixtures,
     reachable_methods,
     unittest_attributes,
@@ -116,13 +117,15 @@ class MissingTestAttribute(Rule):
             missing = self._missing(cls, tests.settings)
             self.ctx.site(self.code, not missing)
 
-    def _missing(self, cls: TestClass, settings: object) -> bool:
+    def _missing(self, cls: TestClass, settings: PytestSettings) -> bool:
         lin = cls.lineage
         if any(
             lin.classes[i].methods[name].dynamic for name, where in cls.called.items() for i in where
         ):
             return False
-        if any(lin.classes[i].methods[name].skips for name, where in cls.reached.items() for i in where):
+        if any(
+            lin.classes[i].methods[name].skips for name, where in cls.reached.items() for i in where
+        ):
             return False  # an abstract base that skips itself in setUp (`if type(self) is Base`)
         available: set[str] = set()
         for klass in lin.classes:
@@ -143,7 +146,7 @@ class MissingTestAttribute(Rule):
         prefixes = ("test",) if cls.framework in (UNITTEST, ASYNC_UNITTEST) else None
         tests = cls.test_methods(settings) if prefixes is None else [
             m for m in cls.info.methods.values() if m.name.startswith("test")
-        ]  # type: ignore[arg-type]
+        ]
         for test in tests:
             local = set(available)
             for name, where in reachable_methods(lin, [test.name]).items():

@@ -8,6 +8,7 @@ rebuilt, never trusted.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import pickle
@@ -20,9 +21,32 @@ from ssotlint import __version__
 MAGIC = b"SSOTLINT-CACHE\x01"
 
 
+@functools.lru_cache(maxsize=1)
+def code_fingerprint() -> str:
+    """Changes whenever ssotlint's own code does (editable installs keep one version number)."""
+    package = Path(__file__).resolve().parent
+    h = hashlib.blake2b(digest_size=6)
+    for path in sorted(package.rglob("*.py")):
+        try:
+            st = path.stat()
+        except OSError:
+            continue
+        h.update(f"{path.relative_to(package)}:{st.st_mtime_ns}:{st.st_size}\n".encode())
+    try:
+        import ssotlint.rules as rules_package
+
+        for folder in rules_package.__path__:
+            for path in sorted(Path(folder).glob("*.py")):
+                st = path.stat()
+                h.update(f"rules/{path.name}:{st.st_mtime_ns}:{st.st_size}\n".encode())
+    except (ImportError, OSError):
+        pass
+    return h.hexdigest()
+
+
 class Cache:
     def __init__(self, root: Path, enabled: bool = True) -> None:
-        self.folder = root / ".ssotlint_cache" / __version__
+        self.folder = root / ".ssotlint_cache" / f"{__version__}-{code_fingerprint()}"
         self.enabled = enabled
 
     def load(self, name: str) -> Any:

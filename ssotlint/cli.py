@@ -127,6 +127,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         sys.stderr.write("ssotlint: interrupted\n")
         return 130
+    except BrokenPipeError:
+        # `ssotlint rules | head`: the reader went away; exit quietly like other CLI tools.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_VIOLATIONS
     parser.error(f"unknown command {args.command}")
     return EXIT_ERROR
 
@@ -150,7 +155,7 @@ def _check(args: argparse.Namespace) -> int:
         paths=args.paths,
         select=args.select,
         ignore=args.ignore,
-        fix=args.fix or args.unsafe_fixes and not args.diff,
+        fix=args.fix and not args.diff,
         unsafe_fixes=args.unsafe_fixes,
         diff=args.diff,
         use_cache=not args.no_cache,

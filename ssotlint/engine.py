@@ -497,6 +497,7 @@ class Session:
 
 
 TREE_CACHE = "tree"
+TREE_FORMAT = 1  # bump when the stored shape changes
 RACY_NS = 2_000_000_000  # folders changed this recently may change again within one mtime tick
 
 
@@ -512,18 +513,27 @@ def _discover_cached(config: Config, cache: Cache) -> list[SourceFile]:
     digest = config.digest()
     if (
         isinstance(stored, dict)
+        and stored.get("format") == TREE_FORMAT
         and stored.get("config") == digest
         and isinstance(stored.get("folders"), dict)
         and _folders_unchanged(stored["folders"])
     ):
-        return list(stored["files"])
+        root = config.root
+        try:
+            return [SourceFile(root / rel, rel, mod, pkg) for rel, mod, pkg in stored["files"]]
+        except (TypeError, ValueError):
+            pass  # not ours after all: walk
     import time
 
     now = time.time_ns()
     folders = _folder_state(config)  # before the walk: a change during it shows next time
     files = discover(config)
     if folders and max(folders.values()) < now - RACY_NS:
-        cache.save(TREE_CACHE, {"config": digest, "folders": folders, "files": files})
+        listed = [(f.relpath, f.module, f.is_package) for f in files]  # paths: root / relpath
+        cache.save(
+            TREE_CACHE,
+            {"format": TREE_FORMAT, "config": digest, "folders": folders, "files": listed},
+        )
     return files
 
 

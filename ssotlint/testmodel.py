@@ -653,6 +653,9 @@ def hook_names(framework: str, lin: Lineage) -> list[str]:
     names = list(HOOKS.get(framework, ()))
     if framework in (UNITTEST, ASYNC_UNITTEST):
         names.append("__init__")
+        # First-party bases that reimplement the runner protocol (Django's
+        # SimpleTestCase.__call__ -> _setup_and_call -> _pre_setup) run those methods too.
+        names += [name for name in RUNNER_METHODS if lin.find(name) is not None]
     if framework == PYTEST:
         for cls in lin.classes:
             names += [m.name for m in cls.methods.values() if m.is_fixture]
@@ -767,7 +770,7 @@ def module_fixtures(tree: ast.Module) -> FixtureScope:
             for target in targets:
                 for name in _target_names(target):
                     if name == "pytest_plugins":
-                        plugins = _string_list(stmt.value)
+                        plugins = None if stmt.value is None else _string_list(stmt.value)
                         if plugins is None:
                             scope.uncertain = True
                         else:
@@ -1057,7 +1060,7 @@ def _constant_value(node: ast.expr, tree: ast.Module) -> list[str] | None:
 
 
 def usefixtures_names(decorators: Iterable[ast.expr]) -> list[tuple[str, ast.expr]]:
-    out = []
+    out: list[tuple[str, ast.expr]] = []
     for mark, node in marks(decorators):
         if mark == "usefixtures" and isinstance(node, ast.Call):
             for arg in node.args:

@@ -363,3 +363,39 @@ def test_long_lived_process_sees_disk_changes(example: Path) -> None:
     assert (TEST_FILE, 4, 61, "SOT102") in findings(first)
     assert (TEST_FILE, 4, 61, "SOT103") in findings(second)
     assert (TEST_FILE, 4, 61, "SOT102") not in findings(second)
+
+
+def _age(root: Path, seconds: int = 3600) -> None:
+    """Date every folder and file back, as in a checkout that is not being edited."""
+    past = os.stat(root).st_mtime - seconds
+    for path in [root, *root.rglob("*")]:
+        os.utime(path, (past, past))
+
+
+def test_warm_file_list_sees_new_and_ignored_files(example: Path) -> None:
+    (example / ".gitignore").write_text("# nothing yet\n")
+    _age(example)
+    assert findings(flake8("--select", "SOT", CLEAN_FILE, cwd=example).stdout) == set()
+    tree = example / ".ssotlint_cache"
+    assert list(tree.rglob("tree.pickle")), "the file list of an unchanged tree is cached"
+
+    # A new module: its folder's mtime changes, so the cached file list is not used.
+    extra = example / "netra_backend/app/agents/extra.py"
+    extra.write_text(WRONG_IMPORT)
+    got = findings(flake8("--select", "SOT", "netra_backend/app/agents/extra.py", cwd=example).stdout)
+    assert got == {("netra_backend/app/agents/extra.py", 1, 61, "SOT102")}
+
+    # A .gitignore edited in place (its folder's mtime does not change) is seen too.
+    _age(example)
+    flake8("--select", "SOT", CLEAN_FILE, cwd=example)  # re-cache the listing
+    with (example / ".gitignore").open("a") as handle:
+        handle.write("netra_backend/app/agents/extra.py\n")
+    proc = flake8("--select", "SOT", "netra_backend/app/agents/extra.py", cwd=example)
+    assert proc.stdout == "", proc.stdout
+
+    # A removed module: the import of it becomes unresolved in other files.
+    _age(example)
+    flake8("--select", "SOT", CLEAN_FILE, cwd=example)
+    (example / "netra_backend/app/agents/base/execution_result.py").unlink()
+    got = findings(flake8("--select", "SOT", ORCHESTRATOR, cwd=example).stdout)
+    assert any(f[1] == 4 and f[3] == "SOT103" for f in got), got  # import of execution_result
