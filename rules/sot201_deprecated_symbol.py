@@ -172,6 +172,7 @@ class DeprecatedSymbol(Rule):
                 f"replace with `{hit.replacement}`",
                 {"old": f"{owner}.{attr}", "new": hit.replacement, "line": 0, "module": ""},
             )
+        self.ctx.site(self.code, False)  # attribute references count for the score too
         self.report_node(node, _message(attr, hit), fix, hit.qualname)
 
     @classmethod

@@ -318,6 +318,8 @@ def _score(args: argparse.Namespace) -> int:
     if previous is not None:
         data["baseline_score"] = previous
         data["change"] = round(score.value - previous, 1)
+    if args.explain and args.output_format == "json":
+        data["explain"] = score.explain()  # inside the document: stdout stays one JSON value
     if args.output_format == "json":
         json.dump(data, out, indent=2, sort_keys=True)
         out.write("\n")
@@ -325,7 +327,7 @@ def _score(args: argparse.Namespace) -> int:
         out.write(_score_markdown(score, previous))
     else:
         _score_table(score, previous, out)
-    if args.explain:
+    if args.explain and args.output_format != "json":
         out.write("\n".join(score.explain()) + "\n")
     status = EXIT_CLEAN
     if previous is not None and score.value < previous:

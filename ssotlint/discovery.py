@@ -143,7 +143,10 @@ def discover(config: Config) -> list[SourceFile]:
     for src in config.src:
         src_dir = (root / src).resolve()
         for path, rel_src in _walk(src_dir, root, excluder):
-            real = path.resolve() if path.is_symlink() else path
+            try:
+                real = path.resolve() if path.is_symlink() else path
+            except (OSError, RuntimeError):  # a symlink loop (RuntimeError before 3.13)
+                real = path
             if real in seen:
                 continue
             seen.add(real)
@@ -195,8 +198,8 @@ def _walk(src_dir: Path, root: Path, excluder: Excluder) -> Iterator[tuple[Path,
             rel = f"{rel_folder}/{entry.name}" if rel_folder not in ("", ".") else entry.name
             try:
                 is_dir = entry.is_dir()
-            except OSError:
-                continue
+            except OSError:  # a symlink loop: a `.py` one is listed, to be reported as SOT999
+                is_dir = False
             if is_dir:
                 if entry.name in ALWAYS_SKIPPED or entry.name.endswith(".egg-info"):
                     continue

@@ -582,9 +582,12 @@ def _folder_state(config: Config) -> dict[str, int]:
             try:
                 if entry.name == ".gitignore":
                     state[entry.path] = entry.stat().st_mtime_ns
-                elif entry.is_dir() and entry.name not in ALWAYS_SKIPPED:
-                    if not entry.name.endswith(".egg-info"):
-                        stack.append(entry.path)
+                elif (
+                    entry.is_dir()
+                    and entry.name not in ALWAYS_SKIPPED
+                    and not entry.name.endswith(".egg-info")
+                ):
+                    stack.append(entry.path)
             except OSError:
                 continue
     return state

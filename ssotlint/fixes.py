@@ -12,6 +12,7 @@ from libcst.codemod.commands.rename import RenameCommand
 from libcst.metadata import MetadataWrapper, PositionProvider
 
 from ssotlint.diagnostics import Fix
+from ssotlint.source import python_lines
 
 
 def dotted_node(name: str) -> cst.Attribute | cst.Name:
@@ -162,7 +163,7 @@ _CODE = re.compile(r"[A-Z]+[0-9]+", re.I)  # flake8 reads noqa codes in any case
 
 def remove_suppression_codes(text: str, fixes: Sequence[Fix]) -> str:
     """Drop unused codes from suppression comments; drop the comment if none is left."""
-    lines = text.splitlines(keepends=True)
+    lines = python_lines(text)
     for fix in fixes:
         index = int(fix.data["line"]) - 1
         start = int(fix.data["column"]) - 1

@@ -18,7 +18,7 @@ from typing import Any, TypeVar, cast
 
 T = TypeVar("T")
 
-from ssotlint.source import SourceError, decode
+from ssotlint.source import SourceError, decode, python_lines
 
 ENUM_BASES = frozenset(
     {"enum.Enum", "enum.IntEnum", "enum.StrEnum", "enum.Flag", "enum.IntFlag", "enum.ReprEnum"}
@@ -133,7 +133,7 @@ class _Columns:
     """ast reports UTF-8 byte offsets; diagnostics use characters."""
 
     def __init__(self, text: str) -> None:
-        self.lines: list[str] | None = None if text.isascii() else text.splitlines()
+        self.lines: list[str] | None = None if text.isascii() else python_lines(text)
 
     def col(self, line: int, byte_col: int) -> int:
         if self.lines is None or line - 1 >= len(self.lines):

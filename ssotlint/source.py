@@ -41,6 +41,15 @@ def decode(data: bytes) -> SourceText:
     return SourceText(text, "utf-8" if encoding == "utf-8-sig" else encoding, bom)
 
 
+def python_lines(text: str) -> list[str]:
+    """`text`'s lines as Python counts them (ends kept): only \\n, \\r\\n and \\r end a line.
+
+    `str.splitlines()` also breaks at form feeds, \\x1c-\\x1e, \\x85 and U+2028/9, which
+    Python source may hold in comments, strings and indentation.
+    """
+    return io.StringIO(text, newline="").readlines()
+
+
 def read_source(path: Path) -> bytes:
     try:
         size = path.stat().st_size
@@ -55,7 +64,11 @@ def read_source(path: Path) -> bytes:
 
 
 def write_atomic(path: Path, data: bytes) -> None:
-    """Write via a temp file in the same folder and rename, keeping mode bits."""
+    """Write via a temp file in the same folder and rename, keeping mode bits.
+
+    A symlink is written through (its target gets the new text), not replaced by a file.
+    """
+    path = Path(os.path.realpath(path))
     mode = path.stat().st_mode & 0o7777
     if not mode & 0o222 or not os.access(path, os.W_OK):
         # A rename would replace it anyway: honour the read-only bit, even for root.

@@ -46,7 +46,8 @@ def parse(text: str) -> list[Suppression]:
         return []
     found: list[Suppression] = []
     try:
-        tokens = list(tokenize.generate_tokens(io.StringIO(text).readline))
+        # newline=None: a lone \r ends a line, as it does for Python (and ast's line numbers)
+        tokens = list(tokenize.generate_tokens(io.StringIO(text, newline=None).readline))
     except (tokenize.TokenError, SyntaxError):
         return []
     start: int | None = None  # first line of the current logical line

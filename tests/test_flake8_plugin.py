@@ -12,13 +12,15 @@ import textwrap
 from pathlib import Path
 
 import pytest
-
 from conftest import EXAMPLE, run_cli
+
 from ssotlint.engine import POOL_THRESHOLD
 
 pytest.importorskip("flake8")
 
-LINE = re.compile(r"^(?P<path>.+?):(?P<line>\d+):(?P<col>\d+): (?P<code>[A-Z]+[0-9]+) (?P<text>.*)$")
+LINE = re.compile(
+    r"^(?P<path>.+?):(?P<line>\d+):(?P<col>\d+): (?P<code>[A-Z]+[0-9]+) (?P<text>.*)$"
+)
 Finding = tuple[str, int, int, str]  # path, line, column (1-based), code
 
 TEST_FILE = "netra_backend/tests/e2e/test_workflow_orchestrator_golden_path.py"
@@ -150,7 +152,9 @@ def test_stdin_buffer_reports_new_cross_file_violation(example: Path) -> None:
     buffer, line = _insert_after_imports(disk, WRONG_IMPORT)
     col = WRONG_IMPORT.index("ExecutionStatus") + 1
 
-    proc = flake8("--select", "SOT", "--stdin-display-name", CLEAN_FILE, "-", cwd=example, stdin=buffer)
+    proc = flake8(
+        "--select", "SOT", "--stdin-display-name", CLEAN_FILE, "-", cwd=example, stdin=buffer
+    )
     got = parse(proc.stdout)
     assert [(p, ln, c, code) for p, ln, c, code, _ in got] == [(CLEAN_FILE, line, col, "SOT102")]
     assert "different object" in got[0][4]
@@ -170,9 +174,14 @@ def test_stdin_buffer_is_what_the_index_sees(example: Path) -> None:
     # A new duplicate enum typed into a clean file: SOT101 needs the buffer's own definition in
     # the project index (the disk copy has none).
     disk = (example / CLEAN_FILE).read_text()
-    buffer = disk + "\n\nfrom enum import Enum\n\n\nclass ExecutionStatus(Enum):\n    PENDING = 'pending'\n"
+    buffer = (
+        disk
+        + "\n\nfrom enum import Enum\n\n\nclass ExecutionStatus(Enum):\n    PENDING = 'pending'\n"
+    )
     line = buffer.splitlines().index("class ExecutionStatus(Enum):") + 1
-    proc = flake8("--select", "SOT", "--stdin-display-name", CLEAN_FILE, "-", cwd=example, stdin=buffer)
+    proc = flake8(
+        "--select", "SOT", "--stdin-display-name", CLEAN_FILE, "-", cwd=example, stdin=buffer
+    )
     got = parse(proc.stdout)
     assert [(p, ln, c, code) for p, ln, c, code, _ in got] == [(CLEAN_FILE, line, 1, "SOT101")]
     assert "and 2 other modules" in got[0][4]
@@ -183,13 +192,17 @@ def test_stdin_buffer_with_shifted_and_fixed_lines(example: Path) -> None:
     on_disk = findings(flake8("--select", "SOT", ORCHESTRATOR, cwd=example).stdout)
     assert on_disk == {(ORCHESTRATOR, 5, 39, "SOT102")}
     shifted = "# one\n# two\n# three\n" + disk
-    proc = flake8("--select", "SOT", "--stdin-display-name", ORCHESTRATOR, "-", cwd=example, stdin=shifted)
+    proc = flake8(
+        "--select", "SOT", "--stdin-display-name", ORCHESTRATOR, "-", cwd=example, stdin=shifted
+    )
     assert findings(proc.stdout) == {(ORCHESTRATOR, 8, 39, "SOT102")}
     fixed = disk.replace(
         "from netra_backend.app.schemas import ExecutionStatus",
         "from netra_backend.app.schemas.core_enums import ExecutionStatus",
     )
-    proc = flake8("--select", "SOT", "--stdin-display-name", ORCHESTRATOR, "-", cwd=example, stdin=fixed)
+    proc = flake8(
+        "--select", "SOT", "--stdin-display-name", ORCHESTRATOR, "-", cwd=example, stdin=fixed
+    )
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert proc.stdout == ""
 
@@ -262,8 +275,8 @@ ALT_CONFIG = """\
 exclude = ["backup/**"]
 select = ["SOT2"]
 
-[tool.ssotlint.deprecated]
-"netra_backend.app.websocket_core.old_manager" = { replacement = "netra_backend.app.websocket_core.manager" }
+[tool.ssotlint.deprecated."netra_backend.app.websocket_core.old_manager"]
+replacement = "netra_backend.app.websocket_core.manager"
 """
 
 
@@ -295,7 +308,11 @@ def test_ssotlint_config_option_and_flake8_config_file(example: Path) -> None:
 
 def test_tool_ssotlint_in_pyproject_is_found_from_the_file(example: Path) -> None:
     pyproject = example / "pyproject.toml"
-    pyproject.write_text(pyproject.read_text().replace('exclude = ["backup/**"]', 'exclude = ["backup/**"]\nignore = ["SOT102"]'))
+    pyproject.write_text(
+        pyproject.read_text().replace(
+            'exclude = ["backup/**"]', 'exclude = ["backup/**"]\nignore = ["SOT102"]'
+        )
+    )
     # Run from outside the project: the project is found from the file's path.
     proc = flake8("--select", "SOT", str(example / TEST_FILE), cwd=example.parent)
     codes = sorted(code for *_, code in findings(proc.stdout))
@@ -382,7 +399,9 @@ def test_warm_file_list_sees_new_and_ignored_files(example: Path) -> None:
     # A new module: its folder's mtime changes, so the cached file list is not used.
     extra = example / "netra_backend/app/agents/extra.py"
     extra.write_text(WRONG_IMPORT)
-    got = findings(flake8("--select", "SOT", "netra_backend/app/agents/extra.py", cwd=example).stdout)
+    got = findings(
+        flake8("--select", "SOT", "netra_backend/app/agents/extra.py", cwd=example).stdout
+    )
     assert got == {("netra_backend/app/agents/extra.py", 1, 61, "SOT102")}
 
     # A .gitignore edited in place (its folder's mtime does not change) is seen too.

@@ -19,7 +19,6 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
-
 from conftest import EXAMPLE, REPO, run_cli
 
 pytest.importorskip("pre_commit")
@@ -52,9 +51,7 @@ def git(*args: str, cwd: Path) -> str:
     return proc.stdout
 
 
-def pre_commit(
-    *args: str, cwd: Path, home: Path | None = None
-) -> subprocess.CompletedProcess[str]:
+def pre_commit(*args: str, cwd: Path, home: Path | None = None) -> subprocess.CompletedProcess[str]:
     """The real pre-commit (the one installed next to this Python) in a subprocess."""
     proc = subprocess.run(
         [sys.executable, "-m", "pre_commit", *args],
@@ -115,9 +112,7 @@ def use_hooks(root: Path, hook_repo: tuple[Path, str], hooks: Sequence[str]) -> 
     commit_all(root, "pre-commit config")
 
 
-def run_hook(
-    root: Path, hook: str, home: Path, *extra: str
-) -> subprocess.CompletedProcess[str]:
+def run_hook(root: Path, hook: str, home: Path, *extra: str) -> subprocess.CompletedProcess[str]:
     return pre_commit("run", hook, "--all-files", "--color", "never", *extra, cwd=root, home=home)
 
 

@@ -265,6 +265,14 @@ def _parse_formula(text: str) -> tuple[list[tuple[float, float]], list[float], f
     return terms, weights, float(m.group(3))
 
 
+def out_lines(cli: Cli, root: Path) -> list[str]:
+    """The --explain lines of the table output."""
+    _, out, _ = cli(root, "score", "--explain")
+    lines = out.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("SOT1: "))
+    return lines[start:]
+
+
 def test_explain_shows_the_arithmetic(cli: Cli, golden: Path) -> None:
     data = score_json(cli, golden)
     _, out, _ = cli(golden, "score", "--explain")
@@ -278,7 +286,12 @@ def test_explain_shows_the_arithmetic(cli: Cli, golden: Path) -> None:
     for family, fam in data["families"].items():
         if fam["examined"] == 0:
             assert f"{family}: no sites examined -> left out of the mean" in out
-    # --explain also works next to JSON and Markdown, and JSON stays parseable up to it.
+    # With JSON the arithmetic goes inside the document, so stdout stays one JSON value.
+    _, out, _ = cli(golden, "score", "--format", "json", "--explain")
+    explained = json.loads(out)
+    assert {k: v for k, v in explained.items() if k != "explain"} == data
+    assert explained["explain"] == out_lines(cli, golden)
+    # and next to Markdown, for a PR comment.
     _, out, _ = cli(golden, "score", "--format", "markdown", "--explain")
     assert "score = (" in out and "| SOT1 " in out
 
