@@ -178,7 +178,7 @@ def _check(args: argparse.Namespace) -> int:
         reader = LineReader(config.root)
         matched = match(result.diagnostics, Baseline.load(baseline_path), reader)
         checked = set(result.checked_paths)
-        scope = [p.resolve() for p in args.paths]
+        scope = [Path(os.path.realpath(p)) for p in args.paths]  # no RuntimeError on loops
         fixed_since = [
             e for e in matched.fixed
             if not scope or e["path"] in checked or _within(config.root / e["path"], scope)
@@ -206,7 +206,7 @@ def _check(args: argparse.Namespace) -> int:
 
 def _within(path: Path, scope: list[Path]) -> bool:
     """Is `path` (which may no longer exist) one of `scope` or inside one of them?"""
-    target = path.resolve()
+    target = Path(os.path.realpath(path))  # Path.resolve() raises on a symlink loop
     return any(target == s or s in target.parents for s in scope)
 
 

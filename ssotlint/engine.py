@@ -301,11 +301,12 @@ class CheckOptions:
 def _targets(config: Config, files: Sequence[SourceFile], paths: Sequence[Path]) -> list[SourceFile]:
     if not paths:
         return list(files)
-    wanted = [p.resolve() for p in paths]
+    # realpath, not Path.resolve(): that raises on a symlink loop (before 3.13)
+    wanted = [Path(os.path.realpath(p)) for p in paths]
     out = []
     for f in files:
         fp = f.path.absolute()
-        if any(fp == w or w in fp.parents or f.path.resolve() == w for w in wanted):
+        if any(fp == w or w in fp.parents or Path(os.path.realpath(f.path)) == w for w in wanted):
             out.append(f)
     return out
 

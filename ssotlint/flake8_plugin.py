@@ -66,18 +66,23 @@ class Plugin:
         if isinstance(config, ConfigError):
             yield 1, 0, f"SOT999 ssotlint configuration error: {config}", type(self)
             return
-        try:
-            relpath = path.resolve().relative_to(config.root).as_posix()
+        try:  # the root is resolved; the file keeps its own name (it may be a symlink)
+            relpath = (path.parent.resolve() / path.name).relative_to(config.root).as_posix()
         except ValueError:
             return  # not under this project's root
-        key = (str(config.root), config.digest())
-        session = _SESSIONS.get(key)
-        if session is None:
-            session = _SESSIONS[key] = Session(config)
-        if relpath not in session.files:
-            return  # excluded, ignored, or not a first-party module
-        data = _source_bytes(path, self.lines)
-        for diag in session.check_buffer(relpath, data):
+        try:
+            key = (str(config.root), config.digest())
+            session = _SESSIONS.get(key)
+            if session is None:
+                session = _SESSIONS[key] = Session(config)
+            if relpath not in session.files:
+                return  # excluded, ignored, or not a first-party module
+            diags = session.check_buffer(relpath, _source_bytes(path, self.lines))
+        except Exception as exc:  # an ssotlint bug must not end the editor's whole flake8 run
+            message = f"ssotlint internal error ({type(exc).__name__}: {exc}); please report it"
+            yield 1, 0, f"SOT999 {message}", type(self)
+            return
+        for diag in diags:
             yield diag.line, diag.column - 1, f"{diag.code} {diag.message}", type(self)
 
 

@@ -418,3 +418,41 @@ def test_warm_file_list_sees_new_and_ignored_files(example: Path) -> None:
     (example / "netra_backend/app/agents/base/execution_result.py").unlink()
     got = findings(flake8("--select", "SOT", ORCHESTRATOR, cwd=example).stdout)
     assert any(f[1] == 4 and f[3] == "SOT103" for f in got), got  # import of execution_result
+
+
+def test_project_reached_through_a_symlink(example: Path) -> None:
+    link = example.parent / "linked"
+    link.symlink_to(example, target_is_directory=True)
+    expected = as_findings(ssotlint_json(example, TEST_FILE))
+    proc = flake8("--select", "SOT", TEST_FILE, cwd=link)
+    assert findings(proc.stdout) == expected, proc.stderr
+    proc = flake8("--select", "SOT", str(link / TEST_FILE), cwd=example.parent)
+    assert {(TEST_FILE, *f[1:]) for f in findings(proc.stdout)} == expected, proc.stderr
+
+
+BROKEN_RULES = """
+import sys
+from flake8.main.cli import main
+from ssotlint.engine import Session
+
+def boom(self, relpath, data):
+    raise RuntimeError("simulated bug")
+
+Session.check_buffer = boom
+main(sys.argv[1:])
+"""
+
+
+def test_an_internal_error_is_a_finding_not_a_crash(example: Path) -> None:
+    proc = subprocess.run(
+        [sys.executable, "-c", BROKEN_RULES, "--select", "SOT,E501", TEST_FILE],
+        cwd=example,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    got = parse(proc.stdout)
+    assert (TEST_FILE, 1, 1, "SOT999") in {(p, ln, c, code) for p, ln, c, code, _ in got}
+    assert any("simulated bug" in text for *_, text in got)
+    assert any(code == "E501" for _, _, _, code, _ in got)  # the rest of flake8 still ran
+    assert "Traceback" not in proc.stderr

@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 import json
 import os
+import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -18,7 +19,7 @@ import pytest
 from conftest import run_cli
 
 import ssotlint.engine as engine
-from ssotlint.cli import resolve_config
+from ssotlint.cli import main, resolve_config
 from ssotlint.engine import CheckOptions, RunResult, run_check
 
 CONFIG = """
@@ -220,7 +221,10 @@ def test_mixed_newlines_positions_follow_pythons_line_count(
     assert b"noqa" not in fixed and b"Old" not in fixed
     assert fixed.startswith(b"import os\r\n")
     assert b"d = 3\r" in fixed and b"c = 2\r\n" in fixed
-    assert _where(_check(root), "app/mixed.py") == [(6, 24, "SOT103")]
+    missing = fixed.replace(b"\r\n", b"\n").replace(b"\r", b"\n").split(b"\n").index(
+        b"from app.models import Missing"
+    )
+    assert _where(_check(root), "app/mixed.py") == [(missing + 1, 24, "SOT103")]
 
 
 # --- symlinks ---------------------------------------------------------------------------------
@@ -242,6 +246,9 @@ def test_symlink_loop_files_are_sot999_and_the_run_goes_on(
     assert found == ["app/a.py:1 SOT999", "app/b.py:1 SOT999", "app/self.py:1 SOT999", USER]
     messages = [d.message for d in _check(root).diagnostics if d.code == "SOT999"]
     assert all("symbolic links" in m or "loop" in m for m in messages), messages
+    # narrowing to some paths compares resolved paths: a loop must not raise there either
+    assert _codes(_check(root, paths=[app / "user.py"])) == [USER]
+    assert _codes(_check(root, paths=[app / "a.py"])) == ["app/a.py:1 SOT999"]
     # the CLI, with the cache and --fix, neither hangs nor writes through a loop
     proc = run_cli("check", "--fix", "--format", "concise", cwd=root)
     assert proc.returncode == 1, proc.stderr
@@ -350,19 +357,47 @@ def test_vanished_file_with_a_warm_cache(
     ],
     ids=["unclosed-array", "duplicate-table", "latin-1", "unclosed-header", "binary"],
 )
-@pytest.mark.parametrize("command", ["check", "score", "baseline"])
 def test_broken_pyproject_is_exit_2_with_a_clear_message(
-    make_project: Callable[..., Path], data: bytes, needle: str, command: str
+    make_project: Callable[..., Path],
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    data: bytes,
+    needle: str,
 ) -> None:
     root = make_project(BASE)
     (root / "pyproject.toml").write_bytes(data)
-    proc = run_cli(command, cwd=root / "app")
+    monkeypatch.chdir(root / "app")
+    for command in (["check"], ["check", "--fix"], ["score"], ["baseline"], ["show-settings"]):
+        capsys.readouterr()
+        assert main(command) == 2, command
+        out, err = capsys.readouterr()
+        assert needle in err and str(root / "pyproject.toml") in err, (command, err)
+        assert out == ""
+    assert not (root / ".ssotlint-baseline.json").exists()
+    assert not (root / ".ssotlint_cache").exists()
+    assert (root / "app" / "user.py").read_text() == BASE["app/user.py"]
+
+
+def test_broken_pyproject_from_the_entry_points(make_project: Callable[..., Path]) -> None:
+    """The real `ssotlint` and flake8: a clear message, no traceback."""
+    root = make_project(BASE)
+    (root / "pyproject.toml").write_bytes(b"[tool.ssotlint]\nselect = [\"SOT\"\n")
+    proc = run_cli("check", cwd=root)
     assert proc.returncode == 2, (proc.stdout, proc.stderr)
     assert "Traceback" not in proc.stderr
-    assert needle in proc.stderr
-    assert str(root / "pyproject.toml") in proc.stderr
+    assert "invalid TOML" in proc.stderr and str(root / "pyproject.toml") in proc.stderr
     assert proc.stdout == ""
-    assert not (root / ".ssotlint-baseline.json").exists()
+    flake8 = subprocess.run(
+        [sys.executable, "-m", "flake8", "--select", "SOT", "app/user.py"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert flake8.returncode == 1, flake8.stderr
+    assert "Traceback" not in flake8.stderr
+    assert "SOT999 ssotlint configuration error" in flake8.stdout
+    assert "invalid TOML" in flake8.stdout
 
 
 def test_broken_unrelated_pyproject_above_is_skipped(make_project: Callable[..., Path]) -> None:

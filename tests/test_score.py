@@ -130,7 +130,7 @@ SOT103_BAD = {
     # ExecutionResult moved out of execution_context (#5)
     ("netra_backend/tests/e2e/test_workflow_orchestrator_golden_path.py", 5),
 }
-SOT201_BAD = {  # import sites only: reporting.py:12 is an attribute use, not an examined site
+SOT201_BAD = {  # import sites; the attribute use reporting.py:12 is added in hand_count
     ("netra_backend/app/agents/state.py", 2),  # #6
     ("netra_backend/app/agents/supervisor.py", 5),  # #7
     ("netra_backend/app/agents/triage.py", 3),  # #8
@@ -159,15 +159,17 @@ def hand_count(root: Path) -> dict[str, tuple[int, int]]:
     sot102 = [(p, line) for p, line, _, _, name in froms if name in TRACKED]
     # SOT103: every first-party import, `from` (one site per name) or plain.
     sot103 = [(p, line) for p, line, *_ in imports]
-    # SOT201: every first-party `from`-import name.
+    # SOT201: every first-party `from`-import name, plus each reported attribute use
+    # (`models.DeepAgentState()` in reporting.py:12), which counts as a non-compliant site.
     sot201 = [(p, line) for p, line, *_ in froms]
+    attribute_uses = [("netra_backend/app/agents/reporting.py", 12)]
     # SOT202: every first-party import record (`from`: one per name; plain: one per module).
     sot202 = [(p, line) for p, line, *_ in imports]
     return {
         "SOT101": tally(sot101, SOT101_BAD),
         "SOT102": tally(sot102, SOT102_BAD),
         "SOT103": tally(sot103, SOT103_BAD),
-        "SOT201": tally(sot201, SOT201_BAD),
+        "SOT201": tally(sot201 + attribute_uses, SOT201_BAD | set(attribute_uses)),
         # bridge.py:4 imports two names from the deprecated module: two non-compliant sites
         "SOT202": (len(sot202), len(sot202) - 3),
     }
@@ -184,13 +186,13 @@ def test_hand_count_itself_matches_hand_verified_numbers(golden: Path) -> None:
     #   workflow_orchestrator 5, schemas/__init__ 2, bridge 2, old_manager 2,
     #   test_workflow_orchestrator 7, test_golden_path_complete_staging 3,
     #   test_websocket_events_staging 3 = 37; plain first-party imports: reporting:2,
-    #   websocket_route:2 = 2. So SOT201 = 37, SOT202 = SOT103 = 39.
+    #   websocket_route:2 = 2. So SOT201 = 37 + 1 attribute use, SOT202 = SOT103 = 39.
     counts = hand_count(golden)
     assert counts == {
         "SOT101": (4, 2),
         "SOT102": (12, 10),
         "SOT103": (39, 38),
-        "SOT201": (37, 32),
+        "SOT201": (38, 32),
         "SOT202": (39, 36),
     }
 
@@ -217,7 +219,7 @@ def test_golden_path_score_families_match_hand_count(cli: Cli, golden: Path) -> 
         assert (fam["examined"], fam["compliant"]) == (examined, compliant), family
         assert fam["percent"] == round(100 * compliant / examined, 1)
     assert (data["families"]["SOT1"]["examined"], data["families"]["SOT1"]["compliant"]) == (55, 50)
-    assert (data["families"]["SOT2"]["examined"], data["families"]["SOT2"]["compliant"]) == (76, 68)
+    assert (data["families"]["SOT2"]["examined"], data["families"]["SOT2"]["compliant"]) == (77, 68)
     # The score is the weighted mean of the families that examined something.
     used = [f for f in data["families"].values() if f["examined"] and f["weight"] > 0]
     mean = sum(f["weight"] * 100 * f["compliant"] / f["examined"] for f in used) / sum(
@@ -277,9 +279,9 @@ def test_explain_shows_the_arithmetic(cli: Cli, golden: Path) -> None:
     data = score_json(cli, golden)
     _, out, _ = cli(golden, "score", "--explain")
     assert "SOT1: 50 / 55 = 90.91%  (weight 3)" in out
-    assert "SOT2: 68 / 76 = 89.47%  (weight 2)" in out
+    assert "SOT2: 68 / 77 = 88.31%  (weight 2)" in out
     terms, weights, value = _parse_formula(out)
-    assert (3.0, 90.91) in terms and (2.0, 89.47) in terms
+    assert (3.0, 90.91) in terms and (2.0, 88.31) in terms
     assert weights == [w for w, _ in terms]
     assert value == data["score"]
     assert abs(sum(w * p for w, p in terms) / sum(weights) - value) < 0.05
