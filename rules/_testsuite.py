@@ -85,6 +85,13 @@ def _analyse(ctx: FileContext) -> TestFile | None:
         for target in stmt.targets
         if isinstance(target, ast.Name)
     }
+    # pytest runs the file (and so calls its xunit hooks on unittest classes too) when a pytest
+    # config is found or the module imports pytest; otherwise assume a plain unittest runner
+    pytest_runs = settings.source != "defaults" or any(
+        (isinstance(stmt, ast.Import) and any(a.name.split(".")[0] == "pytest" for a in stmt.names))
+        or (isinstance(stmt, ast.ImportFrom) and (stmt.module or "").split(".")[0] == "pytest")
+        for stmt in parsed.tree.body
+    )
     classes = []
     for info in parsed.classes.values():
         lin = lineage(ctx.index, ctx.config.root, info)
@@ -97,7 +104,7 @@ def _analyse(ctx: FileContext) -> TestFile | None:
         elif framework not in (UNITTEST, ASYNC_UNITTEST):
             if not _name_matches(info.name, settings.python_classes):
                 continue
-        starts = hook_names(framework, lin)
+        starts = hook_names(framework, lin, pytest_runs)
         reached = reachable_methods(lin, starts)
         tests = [
             m.name

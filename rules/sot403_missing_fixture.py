@@ -34,6 +34,7 @@ from ssotlint.testmodel import (
     PYTEST,
     FixtureScope,
     FunctionInfo,
+    entry_point_plugin_names,
     expand_aliases,
     external_module_fixtures,
     injected_by_patches,
@@ -167,6 +168,8 @@ class MissingFixture(Rule):
         scopes = [module_fixtures(tests.parsed.tree), *conftest_chain(self.ctx, tests.settings)]
         own = [m for m in project_plugins(self.ctx.config.root) if self.ctx.index.is_first_party(m)]
         scopes.append(FixtureScope(plugins=own))  # a plugin project's own pytest11 modules
+        early = [p for p in tests.settings.plugins if p not in entry_point_plugin_names()]
+        scopes.append(FixtureScope(plugins=early))  # `-p NAME` in addopts
         for part in scopes:
             scope.names |= part.names
             scope.uncertain = scope.uncertain or part.uncertain
@@ -211,11 +214,10 @@ class MissingFixture(Rule):
         own = parametrize_names(decorators, tree)
         if injected is None or own is None:
             return
-        provided = available | parametrized | own | {"request"}
         params = func.params[receiver + injected :]
         missing = False
         for name, has_default, span in params:
-            if has_default or name in provided:
+            if has_default or name == "request" or any(name in s for s in (available, parametrized, own)):
                 continue
             missing = True
             self._report(name, span, func.name, available)

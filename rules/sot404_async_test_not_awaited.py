@@ -215,33 +215,34 @@ class _AnyioFixtures:
     fixture that requests it (transitively)."""
 
     def __init__(self, scopes: list[FixtureScope], ini_uses: tuple[str, ...]) -> None:
-        self.requests: dict[str, set[str]] = {}
-        self.autouse: set[str] = set(ini_uses)
-        for scope in scopes:
-            for name, wanted in scope.requests.items():
-                self.requests.setdefault(name, set()).update(wanted)
-            self.autouse |= scope.autouse
+        self.scopes = scopes
+        self.ini_uses = ini_uses
 
     def runs(
         self, func: FunctionInfo, decorators: list[ast.expr], cls: TestClass | None = None,
         class_marks: Sequence[ast.expr] = (),
     ) -> bool:  # fmt: skip
-        requests = dict(self.requests)
-        wanted = {name for name, _, _ in func.params} | self.autouse
+        local: dict[str, set[str]] = {}  # the class's fixture methods (and bases')
+        wanted = {name for name, _, _ in func.params} | set(self.ini_uses)
         wanted |= {name for name, _ in usefixtures_names([*decorators, *class_marks])}
+        for scope in self.scopes:
+            wanted |= scope.autouse
         for klass in cls.lineage.classes if cls is not None else ():
             for method in klass.methods.values():
                 if method.is_fixture:
-                    requests[method.name] = requests.get(method.name, set()) | {
-                        name for name, _, _ in method.params
-                    }
+                    local[method.name] = {name for name, _, _ in method.params}
                     if method.is_autouse_fixture:
                         wanted.add(method.name)
         seen: set[str] = set()
-        while wanted - seen:
-            name = (wanted - seen).pop()
+        todo = list(wanted)
+        while todo:
+            name = todo.pop()
+            if name in seen:
+                continue
             seen.add(name)
             if name.startswith("anyio_backend"):
                 return True
-            wanted |= requests.get(name, set())
+            todo += local.get(name, ())
+            for scope in self.scopes:
+                todo += scope.requests.get(name, ())
         return False

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import sys
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass, field
@@ -79,8 +80,8 @@ class Config:
 
 def find_project_root(start: Path) -> tuple[Path, Path | None]:
     """Nearest folder upward whose pyproject.toml has `[tool.ssotlint]`."""
-    start = start.resolve()
-    if start.is_file():
+    start = Path(os.path.realpath(start))  # Path.resolve() raises on a symlink loop (< 3.13)
+    if start.is_file() or start.is_symlink():
         start = start.parent
     for folder in (start, *start.parents):
         candidate = folder / "pyproject.toml"

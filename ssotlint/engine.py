@@ -23,7 +23,7 @@ from ssotlint.diagnostics import Diagnostic, Fix, Sites
 from ssotlint.discovery import SourceFile, _glob_to_regex, discover
 from ssotlint.index import ModuleRecord, ProjectIndex, Span, build_record, content_digest
 from ssotlint.rule import FileContext, FixContext, Rule, load_rules
-from ssotlint.source import SourceError, decode, read_source, write_atomic
+from ssotlint.source import SourceError, decode, python_lines, read_source, write_atomic
 
 PARSE_ERROR = "SOT999"
 UNUSED_SUPPRESSION = "SOT901"
@@ -440,8 +440,8 @@ def _fix_project(
             result.fixed_files.pop(f.relpath, None)
             continue
         if options.diff:
-            old = decode(originals[f.relpath]).text.splitlines(keepends=True)
-            new = decode(current[f.relpath]).text.splitlines(keepends=True)
+            old = python_lines(decode(originals[f.relpath]).text)  # not splitlines(): \x0c
+            new = python_lines(decode(current[f.relpath]).text)
             result.diffs.append(
                 "".join(difflib.unified_diff(old, new, f"a/{f.relpath}", f"b/{f.relpath}"))
             )

@@ -82,7 +82,8 @@ def render_text(
             current = d.path
             console.print(Text(d.path, style="bold underline"))
             try:
-                lines = (root / d.path).read_text(encoding="utf-8", errors="replace").splitlines()
+                text = (root / d.path).read_text(encoding="utf-8", errors="replace")
+                lines = text.split("\n")  # newlines translated; splitlines() breaks at \x0c too
             except OSError:
                 lines = []
         head = Text.assemble(

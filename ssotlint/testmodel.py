@@ -15,6 +15,7 @@ import importlib.metadata
 import re
 import sys
 import unittest
+from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
@@ -54,7 +55,7 @@ HOOK_LIKE = frozenset(
         "setup_class", "teardown_class", "setUpModule", "tearDownModule",
     }
 )  # fmt: skip
-ASYNC_MARKS = ("asyncio", "anyio", "trio")
+ASYNC_MARKS = ("asyncio", "anyio", "trio", "gen_test")  # gen_test: pytest-tornasync/-tornado
 
 
 # --- pytest settings ----------------------------------------------------------------
@@ -71,6 +72,7 @@ class PytestSettings:
     usefixtures: tuple[str, ...] = ()
     source: str = "defaults"
     trio_mode: bool = False  # pytest-trio runs every async test
+    plugins: tuple[str, ...] = ()  # `-p NAME` in addopts
 
 
 def _split(value: object) -> tuple[str, ...]:
@@ -142,6 +144,7 @@ def _read_pytest_settings(root: Path) -> PytestSettings:
             usefixtures=_split(values.get("usefixtures")),
             source=path.name,
             trio_mode=str(values.get("trio_mode", "")).strip().lower() in ("true", "1", "on"),
+            plugins=_addopts_plugins(values),
         )
     return PytestSettings()
 
@@ -152,6 +155,29 @@ def _asyncio_mode(values: dict[str, object]) -> str:
     text = " ".join(addopts) if isinstance(addopts, list) else str(addopts)
     found = re.search(r"--asyncio-mode[= ]\s*(\w+)", text)
     return found.group(1) if found else str(values.get("asyncio_mode", "strict")).strip()
+
+
+def _addopts_plugins(values: dict[str, object]) -> tuple[str, ...]:
+    """`-p NAME` / `-pNAME` in `addopts`: plugins pytest loads early (`-p no:NAME` disables)."""
+    addopts = values.get("addopts", "")
+    words = (" ".join(addopts) if isinstance(addopts, list) else str(addopts)).split()
+    out = []
+    for i, word in enumerate(words):
+        if word == "-p":
+            name = words[i + 1] if i + 1 < len(words) else ""
+        elif word.startswith("-p") and not word.startswith("--"):
+            name = word[2:]
+        else:
+            continue
+        if name and not name.startswith("no:"):
+            out.append(name)
+    return tuple(out)
+
+
+@lru_cache(maxsize=1)
+def entry_point_plugin_names() -> frozenset[str]:
+    """Names of the installed pytest11 entry points (`-p anyio` names a plugin, not a module)."""
+    return frozenset(ep.name for ep in importlib.metadata.entry_points(group="pytest11"))
 
 
 def pytest_settings_for(root: Path, relpath: str) -> PytestSettings:
@@ -310,6 +336,11 @@ class _MethodScanner(ast.NodeVisitor):
         self.receiver = receiver
         self.columns = columns
         self.awaited: set[int] = set()
+        self.discarded: set[int] = set()  # calls whose result is thrown away (a bare statement)
+
+    def visit_Expr(self, node: ast.Expr) -> None:
+        self.discarded.add(id(node.value))
+        self.generic_visit(node)
 
     def _is_receiver(self, node: ast.expr) -> bool:
         return isinstance(node, ast.Name) and node.id == self.receiver
@@ -343,7 +374,7 @@ class _MethodScanner(ast.NodeVisitor):
         if isinstance(func, ast.Attribute):
             if self._is_receiver(func.value):
                 self.info.self_calls.add(func.attr)
-                if id(node) not in self.awaited:
+                if id(node) in self.discarded:  # `self.x()` alone; `asyncio.run(self.x())` runs it
                     self.info.unawaited_self_calls.append((func.attr, self.columns.span(node)))
             elif (
                 isinstance(func.value, ast.Call)
@@ -649,14 +680,19 @@ def reachable_methods(lin: Lineage, starts: Iterable[str]) -> dict[str, set[int]
     return reached
 
 
-def hook_names(framework: str, lin: Lineage) -> list[str]:
-    names = list(HOOKS.get(framework, ()))
+def hook_names(framework: str, lin: Lineage, pytest_runs: bool = False) -> list[str]:
+    """The methods a runner calls on its own. When pytest runs the suite (`pytest_runs`), it
+    also calls its xunit hooks (`setup_method`, `setup_class`, ...) and autouse fixtures on
+    `unittest.TestCase` classes; a plain unittest runner (Django's, `python -m unittest`) not."""
+    names = [*HOOKS.get(framework, ()), "__init_subclass__"]  # a base's runs at class creation
     if framework in (UNITTEST, ASYNC_UNITTEST):
         names.append("__init__")
         # First-party bases that reimplement the runner protocol (Django's
         # SimpleTestCase.__call__ -> _setup_and_call -> _pre_setup) run those methods too.
         names += [name for name in RUNNER_METHODS if lin.find(name) is not None]
-    if framework == PYTEST:
+        if pytest_runs:
+            names += HOOKS[PYTEST]
+    if framework == PYTEST or (pytest_runs and framework in (UNITTEST, ASYNC_UNITTEST)):
         for cls in lin.classes:
             names += [m.name for m in cls.methods.values() if m.is_fixture]
     return names
@@ -744,8 +780,24 @@ def fixture_name(node: ast.FunctionDef | ast.AsyncFunctionDef) -> str | None:
     return None
 
 
+_SCOPE_MEMO: OrderedDict[int, tuple[ast.Module, FixtureScope]] = OrderedDict()
+
+
 def module_fixtures(tree: ast.Module) -> FixtureScope:
-    """Fixtures a module provides to pytest: defined, imported (maybe fixtures), or unknowable."""
+    """Fixtures a module provides to pytest: defined, imported (maybe fixtures), or unknowable.
+    Memoised per tree (conftests are asked once per test file and rule): do not mutate."""
+    hit = _SCOPE_MEMO.get(id(tree))
+    if hit is not None and hit[0] is tree:
+        _SCOPE_MEMO.move_to_end(id(tree))
+        return hit[1]
+    scope = _module_fixtures(tree)
+    _SCOPE_MEMO[id(tree)] = (tree, scope)
+    if len(_SCOPE_MEMO) > 256:
+        _SCOPE_MEMO.popitem(last=False)
+    return scope
+
+
+def _module_fixtures(tree: ast.Module) -> FixtureScope:
     scope = FixtureScope()
     for stmt in tree.body:
         if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
@@ -775,12 +827,39 @@ def module_fixtures(tree: ast.Module) -> FixtureScope:
                             scope.uncertain = True
                         else:
                             scope.plugins += plugins
-                    elif isinstance(stmt.value, ast.Call):
-                        scope.names.add(name)  # `x = pytest.fixture(f)` / fixture factories
+                    elif isinstance(stmt.value, (ast.Call, ast.Name, ast.Attribute)):
+                        # `x = pytest.fixture(f)`, fixture factories, `db = fixtures.db` aliases
+                        scope.names.add(name)
         elif isinstance(stmt, (ast.If, ast.Try)):
             scope.uncertain = _defines_fixtures_dynamically(stmt, scope.names) or scope.uncertain
     scope.foreign = _foreign_attrs(tree)
+    _registered_plugins(tree, scope)
     return scope
+
+
+def _registered_plugins(tree: ast.Module, scope: FixtureScope) -> None:
+    """`config.pluginmanager.register(DbPlugin())`: the fixtures of a plugin object. A class
+    of this module is read; anything else cannot be known."""
+    classes = {node.name: node for node in tree.body if isinstance(node, ast.ClassDef)}
+    for node in ast.walk(tree):
+        if not (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr == "register"
+            and (dotted(node.func.value) or "").endswith("pluginmanager")
+        ):
+            continue
+        arg = node.args[0] if node.args else None
+        target = arg.func if isinstance(arg, ast.Call) else arg
+        cls = classes.get(target.id) if isinstance(target, ast.Name) else None
+        if cls is None:
+            scope.uncertain = True
+            continue
+        for sub in ast.walk(cls):
+            if isinstance(sub, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                name = fixture_name(sub)
+                if name is not None:
+                    scope.names.add(name)
 
 
 DYNAMIC = "?"

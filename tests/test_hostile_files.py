@@ -168,6 +168,10 @@ def test_tabs_and_form_feeds_give_right_positions_and_fixes(
     ]
     line10 = data.decode().split("\n")[9]
     assert line10[33:36] == "Old"
+    # --diff: a form feed is inside a line, not a line of the diff of its own
+    (diff,) = [d for d in _check(root, diff=True).diffs if "a/app/ff.py" in d]
+    assert diff.count(" \x0c\n") == 3 and "\x0c \n" not in diff
+    assert (root / "app" / "ff.py").read_bytes() == data
     _check(root, fix=True)
     fixed = (root / "app" / "ff.py").read_bytes()
     ast.parse(fixed)
@@ -249,8 +253,10 @@ def test_symlink_loop_files_are_sot999_and_the_run_goes_on(
     # narrowing to some paths compares resolved paths: a loop must not raise there either
     assert _codes(_check(root, paths=[app / "user.py"])) == [USER]
     assert _codes(_check(root, paths=[app / "a.py"])) == ["app/a.py:1 SOT999"]
-    # the CLI, with the cache and --fix, neither hangs nor writes through a loop
-    proc = run_cli("check", "--fix", "--format", "concise", cwd=root)
+    # the CLI, with the cache and --fix, neither hangs nor writes through a loop; the first
+    # path (a loop) is where the project root is looked up from
+    paths = ["app/a.py", "app/b.py", "app/self.py", "app/user.py"]
+    proc = run_cli("check", "--fix", "--format", "concise", *paths, cwd=root)
     assert proc.returncode == 1, proc.stderr
     assert "Traceback" not in proc.stderr
     assert proc.stdout.count("SOT999") == 3

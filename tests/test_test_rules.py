@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (tables of tiny inline projects read better unwrapped)
 """SOT301 and SOT401-SOT404: every resolution path of issue 4, one positive and one negative case.
 
 Each case is a tiny project (files, extra pyproject config) linted in-process with one or more
@@ -477,6 +478,34 @@ SOT401 = [
         def test_x(self):
             assert self.impl
         """, "unittest.TestCase", UNITTEST)),
+    case("regression-base-__init_subclass__-sets-cls-attribute", "SOT401", {
+        "tests/__init__.py": "",
+        "tests/base.py": "class Base:\n    def __init_subclass__(cls, **kwargs):\n"
+        "        super().__init_subclass__(**kwargs)\n        cls.registry = {}\n",
+        "tests/test_a.py": "from tests.base import Base\n\n\nclass TestA(Base):\n    def test_x(self):\n"
+        "        assert self.registry and self.missing\n"},
+        ["tests/test_a.py:6 SOT401"]),
+    # pytest (a pytest config, or the module imports pytest) calls its xunit hooks and autouse
+    # fixtures on unittest.TestCase classes too; python -m unittest / Django's runner do not
+    case("regression-unittest-setup_class-run-by-pytest-config", "SOT401", _cls("""
+        @classmethod
+        def setup_class(cls):
+            cls.tzinfos = {}
+
+        def setup_method(self, method):
+            self.user = 1
+
+        def test_x(self):
+            assert self.tzinfos and self.user
+        """, "unittest.TestCase", UNITTEST), [], "[tool.pytest.ini_options]\nxfail_strict = true\n"),
+    case("regression-unittest-autouse-fixture-module-imports-pytest", "SOT401", _cls("""
+        @pytest.fixture(autouse=True)
+        def _inject(self, caplog):
+            self._caplog = caplog
+
+        def test_x(self):
+            assert self._caplog
+        """, "unittest.TestCase", "import unittest\n\nimport pytest\n\n\n")),
     case("regression-__test__-False-mixin", "SOT401", {
         "tests/test_a.py": "class TestBase:\n    __test__ = False\n\n    def test_x(self):\n"
         "        assert self.impl\n\n\nclass TestImpl(TestBase):\n    __test__ = True\n    impl = 1\n"}),
@@ -534,6 +563,18 @@ SOT402 = [
         def test_x(self):
             self.setUp()
         """)),
+    case("regression-setup_method-on-unittest-run-by-pytest", "SOT402", _cls("""
+        def setup_method(self, method):
+            pass
+
+        @classmethod
+        def setup_class(cls):
+            pass
+
+        @classmethod
+        async def asyncSetUpClass(cls):
+            pass
+        """, "unittest.TestCase", UNITTEST), ["tests/test_a.py:13 SOT402"], "[tool.pytest.ini_options]\n"),
     case("regression-classmethod-by-assignment", "SOT402", _cls("""
         def setUpClass(cls):
             pass
@@ -632,6 +673,24 @@ SOT403 = [
     case("regression-pytest_plugins-builtin-pytester", "SOT403", {
         "tests/test_a.py": "pytest_plugins = 'pytester'\n\n\ndef test_x(pytester, nope):\n    pass\n"},
         ["tests/test_a.py:4 SOT403"]),
+    case("regression-addopts-p-plugin", "SOT403", {
+        "tests/__init__.py": "", "tests/plug.py": CONFTEST,
+        "tests/test_a.py": "def test_x(db, nope):\n    pass\n"},
+        ["tests/test_a.py:1 SOT403"],
+        '[tool.pytest.ini_options]\naddopts = "-p tests.plug -p no:cacheprovider -p pytest_mock"\n'),
+    case("regression-conftest-fixture-alias", "SOT403", {
+        "tests/__init__.py": "", "tests/fixtures.py": CONFTEST,
+        "tests/conftest.py": "from tests import fixtures\n\ndb = fixtures.db\n",
+        "tests/test_a.py": "def test_x(db):\n    pass\n"}),
+    case("regression-conftest-registers-plugin-class", "SOT403", {
+        "tests/conftest.py": "import pytest\n\n\nclass DbPlugin:\n    @pytest.fixture\n    def db(self):\n"
+        "        return 1\n\n\ndef pytest_configure(config):\n    config.pluginmanager.register(DbPlugin())\n",
+        "tests/test_a.py": "def test_x(db, nope):\n    pass\n"},
+        ["tests/test_a.py:1 SOT403"]),
+    case("regression-conftest-registers-unknown-plugin-in-doubt", "SOT403", {
+        "tests/conftest.py": "from somewhere import Plugin\n\n\ndef pytest_configure(config):\n"
+        "    config.pluginmanager.register(Plugin(), 'p')\n",
+        "tests/test_a.py": "def test_x(db):\n    pass\n"}),
     case("pytest_plugins-unknown-module-in-doubt", "SOT403", {
         "tests/test_a.py": "pytest_plugins = ['no_such_plugin_xyz']\n\n\ndef test_x(nope):\n    pass\n"}),
     case("builtins-neg", "SOT403", _t("""
@@ -967,6 +1026,23 @@ SOT404 = [
         async def connect(self):
             pass
         """), ["tests/test_a.py:3 SOT404"]),
+    case("regression-async-helper-run-by-the-loop", "SOT404", _cls("""
+        def setup_method(self):
+            asyncio.run(self.connect())
+            self.loop = asyncio.new_event_loop()
+            self.loop.run_until_complete(self.connect())
+            coro = self.connect()
+            asyncio.run(coro)
+            self.connect()
+
+        async def connect(self):
+            pass
+        """, header="import asyncio\n\n\n"), ["tests/test_a.py:11 SOT404"]),
+    case("regression-tornado-gen_test-mark", "SOT404", _t("""
+        @pytest.mark.gen_test
+        async def test_x():
+            pass
+        """)),
     case("async-helper-awaited-from-async-hook-neg", "SOT404", _cls("""
         async def asyncSetUp(self):
             await self.connect()
@@ -1008,6 +1084,7 @@ NOT_EXAMINED = {
     "parametrize-dynamic-argnames-in-doubt", "unknown-decorator-in-doubt",
     "pytest_generate_tests-in-module-in-doubt", "pytest_generate_tests-in-conftest-in-doubt",
     "pytest_generate_tests-in-class-in-doubt", "star-import-in-doubt",
+    "regression-conftest-registers-unknown-plugin-in-doubt",
     "regression-sync-wrapper-decorator",
 }  # fmt: skip
 
