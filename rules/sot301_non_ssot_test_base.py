@@ -28,8 +28,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import libcst as cst
-from libcst.codemod import CodemodContext, TransformSuccess, VisitorBasedCodemodCommand, transform_module
-from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
 
 from ssotlint.diagnostics import Fix
 from ssotlint.rule import Example, FixContext, Rule
@@ -158,47 +156,57 @@ class NonSsotTestBase(Rule):
         return swap_bases(module, [dict(f.data) for f in fixes])
 
 
-class _SwapBases(VisitorBasedCodemodCommand):
-    def __init__(self, context: CodemodContext, targets: list[dict[str, object]]) -> None:
-        super().__init__(context)
-        self.targets = {str(t["class"]): t for t in targets}
+def _swap_bases_command() -> type:
+    """The codemod class, built on first use (libcst.codemod is slow to import)."""
+    from libcst.codemod import CodemodContext, VisitorBasedCodemodCommand
+    from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
 
-    def leave_ClassDef(self, original_node: cst.ClassDef, updated_node: cst.ClassDef) -> cst.ClassDef:
-        target = self.targets.get(updated_node.name.value)
-        if target is None:
-            return updated_node
-        module, _, name = str(target["base"]).rpartition(".")
-        replace = [int(i) for i in target["replace"]]  # type: ignore[attr-defined]
-        new_base = cst.Arg(value=cst.Name(name))
-        args = list(updated_node.bases)
-        removed: list[cst.BaseExpression] = []
-        if replace:
-            first = replace[0]
-            removed = [args[i].value for i in replace]
-            args = [
-                a.with_changes(value=cst.Name(name)) if i == first else a
-                for i, a in enumerate(args)
-                if i == first or i not in replace
-            ]
-        else:
-            args = [new_base, *args]
-        fixed = [a.with_changes(comma=cst.MaybeSentinel.DEFAULT) for a in args]
-        AddImportsVisitor.add_needed_import(self.context, module, name)
-        for expr in removed:
-            self._drop_import(expr)
-        lpar = updated_node.lpar if updated_node.lpar else cst.LeftParen()
-        rpar = updated_node.rpar if updated_node.rpar else cst.RightParen()
-        return updated_node.with_changes(bases=fixed, lpar=lpar, rpar=rpar)
+    class _SwapBases(VisitorBasedCodemodCommand):
+        def __init__(self, context: CodemodContext, targets: list[dict[str, object]]) -> None:
+            super().__init__(context)
+            self.targets = {str(t["class"]): t for t in targets}
 
-    def _drop_import(self, expr: cst.BaseExpression) -> None:
-        if isinstance(expr, cst.Attribute) and isinstance(expr.value, cst.Name):
-            RemoveImportsVisitor.remove_unused_import(self.context, expr.value.value)
-        elif isinstance(expr, cst.Name):
-            RemoveImportsVisitor.remove_unused_import(self.context, "unittest", expr.value)
+        def leave_ClassDef(self, original_node: cst.ClassDef, updated_node: cst.ClassDef) -> cst.ClassDef:
+            target = self.targets.get(updated_node.name.value)
+            if target is None:
+                return updated_node
+            module, _, name = str(target["base"]).rpartition(".")
+            replace = [int(i) for i in target["replace"]]  # type: ignore[attr-defined]
+            new_base = cst.Arg(value=cst.Name(name))
+            args = list(updated_node.bases)
+            removed: list[cst.BaseExpression] = []
+            if replace:
+                first = replace[0]
+                removed = [args[i].value for i in replace]
+                args = [
+                    a.with_changes(value=cst.Name(name)) if i == first else a
+                    for i, a in enumerate(args)
+                    if i == first or i not in replace
+                ]
+            else:
+                args = [new_base, *args]
+            fixed = [a.with_changes(comma=cst.MaybeSentinel.DEFAULT) for a in args]
+            AddImportsVisitor.add_needed_import(self.context, module, name)
+            for expr in removed:
+                self._drop_import(expr)
+            lpar = updated_node.lpar if updated_node.lpar else cst.LeftParen()
+            rpar = updated_node.rpar if updated_node.rpar else cst.RightParen()
+            return updated_node.with_changes(bases=fixed, lpar=lpar, rpar=rpar)
+
+        def _drop_import(self, expr: cst.BaseExpression) -> None:
+            if isinstance(expr, cst.Attribute) and isinstance(expr.value, cst.Name):
+                RemoveImportsVisitor.remove_unused_import(self.context, expr.value.value)
+            elif isinstance(expr, cst.Name):
+                RemoveImportsVisitor.remove_unused_import(self.context, "unittest", expr.value)
+
+    return _SwapBases
 
 
 def swap_bases(module: cst.Module, targets: list[dict[str, object]]) -> cst.Module:
-    result = transform_module(_SwapBases(CodemodContext(), targets), module.code)
+    from libcst.codemod import CodemodContext, TransformSuccess, transform_module
+
+    command = _swap_bases_command()(CodemodContext(), targets)
+    result = transform_module(command, module.code)
     if not isinstance(result, TransformSuccess):
         raise ValueError("base swap failed")
     return result.code if isinstance(result.code, cst.Module) else cst.parse_module(result.code)

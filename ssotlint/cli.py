@@ -26,7 +26,7 @@ from ssotlint.output import (
 )
 from ssotlint.score import FAMILIES, Score, compute
 from ssotlint.diagnostics import Diagnostic
-from ssotlint.rule import load_rules
+from ssotlint.catalogue import SLUGS
 
 EXIT_CLEAN, EXIT_VIOLATIONS, EXIT_ERROR = 0, 1, 2
 
@@ -88,7 +88,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def resolve_config(config_path: Path | None, start: Path) -> Config:
-    known = list(load_rules())
+    known = list(SLUGS)
     if config_path is not None:
         if not config_path.is_file():
             raise ConfigError(f"{config_path}: no such file")
@@ -143,7 +143,7 @@ def _check(args: argparse.Namespace) -> int:
             return EXIT_ERROR
     start = args.paths[0] if args.paths else Path.cwd()
     config = resolve_config(args.config, start)
-    known = load_rules()
+    known = SLUGS
     for code in [*(args.select or []), *args.ignore]:
         if not code.startswith("SOT") or not any(k.startswith(code) for k in known):
             sys.stderr.write(f"ssotlint: error: unknown rule code or prefix {code!r}\n")
@@ -160,11 +160,12 @@ def _check(args: argparse.Namespace) -> int:
         diff=args.diff,
         use_cache=not args.no_cache,
         jobs=args.jobs,
+        allow_cached_results=args.output_format != "sarif",  # SARIF fixes need the index
     )
     with _progress() as progress:
         options.progress = progress
         result = run_check(config, options)
-    slugs = {code: cls.slug for code, cls in known.items()}
+    slugs = dict(SLUGS)
     out = sys.stdout
     if args.diff:
         for diff in result.diffs:
@@ -268,6 +269,8 @@ def _render(
             preview = preview_fix(config, result, d)
             if preview is not None:
                 edits[i] = _replacements(*preview)
+        from ssotlint.rule import load_rules
+
         render_sarif(diags, load_rules(), prints, edits, __version__, out)
     else:
         color = out.isatty() and "NO_COLOR" not in os.environ
@@ -403,12 +406,16 @@ def _baseline(args: argparse.Namespace) -> int:
 
 
 def _rules(out: TextIO) -> int:
+    from ssotlint.rule import load_rules
+
     for code, cls in load_rules().items():
         out.write(f"{code}  {cls.slug:<26} {cls.summary}  [fix: {cls.fix_summary}]\n")
     return EXIT_CLEAN
 
 
 def _rule(code: str, out: TextIO) -> int:
+    from ssotlint.rule import load_rules
+
     rules = load_rules()
     cls = rules.get(code.upper())
     if cls is None:

@@ -12,17 +12,25 @@ from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import libcst as cst
-from libcst.metadata import MetadataWrapper
+from typing import TYPE_CHECKING
 
 from ssotlint import __version__, suppressions
 from ssotlint.cache import Cache
 from ssotlint.config import Config
 from ssotlint.diagnostics import Diagnostic, Fix, Sites
 from ssotlint.discovery import SourceFile, _glob_to_regex, discover
-from ssotlint.index import ModuleRecord, ProjectIndex, Span, build_record, content_digest
-from ssotlint.rule import FileContext, FixContext, Rule, load_rules
+from ssotlint.index import (
+    ModuleRecord,
+    ProjectIndex,
+    Span,
+    build_record,
+    content_digest,
+    index_digest,
+)
+from ssotlint.catalogue import SLUGS
+
+if TYPE_CHECKING:
+    from ssotlint.rule import FileContext, Rule
 from ssotlint.source import SourceError, decode, python_lines, read_source, write_atomic
 
 PARSE_ERROR = "SOT999"
@@ -170,6 +178,7 @@ def build_index(
         fresh[rec.relpath] = (key, rec)
     if todo or len(fresh) != len(stored):
         cache.save("index", fresh)
+        cache.save(MANIFEST, {rel: (key, rec.digest, rec.module) for rel, (key, rec) in fresh.items()})
     ordered = [records[f.relpath] for f in files if f.relpath in records]
     return ProjectIndex(ordered)
 
@@ -186,7 +195,11 @@ class Linter:
     ) -> None:
         self.config = config
         self.selection = selection
-        self.rules = rules if rules is not None else load_rules()
+        if rules is None:
+            from ssotlint.rule import load_rules
+
+            rules = load_rules()
+        self.rules = rules
 
     def check_file(
         self, index: ProjectIndex, record: ModuleRecord, data: bytes | None = None
@@ -205,6 +218,8 @@ class Linter:
                 return FileResult(
                     [_diag(PARSE_ERROR, record.relpath, Span(1, 1, 1, 1), str(exc))], {}
                 )
+        from ssotlint.rule import FileContext
+
         ctx = FileContext(self.config, index, record, data)
         active = [
             cls(ctx)
@@ -216,6 +231,9 @@ class Linter:
         wanting = [r for r in active if self._guard(r, ctx, r.wants_cst)]
         if wanting:
             try:
+                import libcst as cst
+                from libcst.metadata import MetadataWrapper
+
                 wrapper = MetadataWrapper(cst.parse_module(ctx.text), unsafe_skip_copy=True)
                 wrapper.visit_batched(wanting)
             except Exception as exc:  # libcst parser limits, recursion
@@ -296,6 +314,7 @@ class CheckOptions:
     jobs: int | None = None
     overrides: dict[str, bytes] = field(default_factory=dict)  # relpath -> unsaved buffer
     progress: Callable[[str, int, int], None] | None = None  # (phase, done, total)
+    allow_cached_results: bool = True  # False when the caller needs the index (SARIF fixes)
 
 
 def _targets(config: Config, files: Sequence[SourceFile], paths: Sequence[Path]) -> list[SourceFile]:
@@ -312,11 +331,18 @@ def _targets(config: Config, files: Sequence[SourceFile], paths: Sequence[Path])
 
 
 def run_check(config: Config, options: CheckOptions) -> RunResult:
-    rules = load_rules()
-    selection = Selection(config, rules, options.select, options.ignore)
-    linter = Linter(config, selection, rules)
+    selection = Selection(config, SLUGS, options.select, options.ignore)
     cache = Cache(config.root, options.use_cache)
-    files = discover(config)
+    files = _discover_cached(config, cache) if options.use_cache else discover(config)
+    warm = options.use_cache and not (options.fix or options.diff or options.overrides)
+    if warm and options.allow_cached_results:
+        cached = _cached_run(config, files, selection, cache, options)
+        if cached is not None:
+            return cached
+    from ssotlint.rule import load_rules
+
+    rules = load_rules()
+    linter = Linter(config, selection, rules)
     known = {f.relpath for f in files}
     for rel in options.overrides:
         if rel not in known:
@@ -351,6 +377,58 @@ def preview_fix(config: Config, result: RunResult, diag: Diagnostic) -> tuple[st
     if new is None or new == text:
         return None
     return text, new
+
+
+MANIFEST = "manifest"
+
+
+def _cached_run(
+    config: Config,
+    files: Sequence[SourceFile],
+    selection: Selection,
+    cache: Cache,
+    options: CheckOptions,
+) -> RunResult | None:
+    """Answer from the caches alone when no file changed: no index load, no rules, no libcst."""
+    manifest = cache.load(MANIFEST)
+    if not isinstance(manifest, dict):
+        return None
+    digests: dict[str, str] = {}
+    for f in files:
+        entry = manifest.get(f.relpath)
+        if not isinstance(entry, tuple) or len(entry) != 3 or entry[2] != f.module:
+            return None
+        key, digest, _ = entry
+        try:
+            stat = os.stat(f.path)
+        except OSError:
+            return None
+        if (stat.st_mtime_ns, stat.st_size) != key or not _same_content(f.path, digest):
+            return None
+        digests[f.relpath] = digest
+    stored = cache.load(results_key(config, selection))
+    if not isinstance(stored, dict):
+        return None
+    if stored.get("index") != index_digest((f.module, f.relpath, digests[f.relpath]) for f in files):
+        return None
+    targets = _targets(config, files, options.paths)
+    result = RunResult([], {}, len(targets), checked_paths=[f.relpath for f in targets])
+    files_cache = stored.get("files", {})
+    for f in targets:
+        hit = files_cache.get(f.relpath)
+        if hit is None or hit[0] != digests[f.relpath]:
+            return None
+        _add(result, hit[1])
+    result.diagnostics.sort(key=Diagnostic.sort_key)
+    return result
+
+
+def _add(result: RunResult, res: FileResult) -> None:
+    result.diagnostics.extend(res.diagnostics)
+    for code, sites in res.sites.items():
+        total = result.sites.setdefault(code, Sites())
+        total.examined += sites.examined
+        total.compliant += sites.compliant
 
 
 def results_key(config: Config, selection: Selection) -> str:
@@ -398,11 +476,7 @@ def _lint_targets(
             if not options.overrides:
                 files_cache[f.relpath] = (rec.digest, res)
                 changed = True
-        result.diagnostics.extend(res.diagnostics)
-        for code, sites in res.sites.items():
-            total = result.sites.setdefault(code, Sites())
-            total.examined += sites.examined
-            total.compliant += sites.compliant
+        _add(result, res)
     if changed:
         cache.save(key, stored)
 
@@ -465,6 +539,8 @@ class Session:
         import gc
 
         self.config = config
+        from ssotlint.rule import load_rules
+
         rules = load_rules()
         self.linter = Linter(config, Selection(config, rules), rules)
         cache = Cache(config.root, use_cache)
@@ -659,7 +735,10 @@ def _apply(
     fixes: list[Fix],
     linter: Linter,
 ) -> str | None:
+    import libcst as cst
+
     from ssotlint.fixes import remove_suppression_codes
+    from ssotlint.rule import FixContext
 
     try:
         if code == UNUSED_SUPPRESSION:

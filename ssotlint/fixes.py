@@ -7,8 +7,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import libcst as cst
-from libcst.codemod import CodemodContext, TransformSuccess, transform_module
-from libcst.codemod.commands.rename import RenameCommand
 from libcst.metadata import MetadataWrapper, PositionProvider
 
 from ssotlint.diagnostics import Fix
@@ -146,6 +144,10 @@ def rename_qualified(
     relative_lines: dict[int, str] | None = None,
 ) -> cst.Module:
     """Rename imports and uses of qualified names with libcst's RenameCommand."""
+    # Imported here: libcst.codemod costs ~0.2 s to import and only fixes need it.
+    from libcst.codemod import CodemodContext, TransformSuccess, transform_module
+    from libcst.codemod.commands.rename import RenameCommand
+
     if relative_lines:
         module = MetadataWrapper(module).visit(_Absolutize(relative_lines))
     for old, new in renames:

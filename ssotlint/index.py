@@ -389,6 +389,18 @@ def build_record(module: str, relpath: str, is_package: bool, data: bytes) -> Mo
     return record
 
 
+def index_digest(entries: Iterable[tuple[str, str, str]]) -> str:
+    """Digest of (module, relpath, content digest) triples; the first file of a module wins."""
+    first: dict[str, tuple[str, str]] = {}
+    for module, relpath, digest in entries:
+        first.setdefault(module, (relpath, digest))
+    h = hashlib.blake2b(digest_size=16)
+    for name in sorted(first):
+        relpath, digest = first[name]
+        h.update(f"{name}\0{relpath}\0{digest}\n".encode())
+    return h.hexdigest()
+
+
 class Kind(Enum):
     DEFINITION = "definition"
     MODULE = "module"
@@ -441,10 +453,7 @@ class ProjectIndex:
         return cast(T, self._derived[key])
 
     def digest(self) -> str:
-        h = hashlib.blake2b(digest_size=16)
-        for name in sorted(self.modules):
-            h.update(f"{name}\0{self.modules[name].relpath}\0{self.modules[name].digest}\n".encode())
-        return h.hexdigest()
+        return index_digest((r.module, r.relpath, r.digest) for r in self.modules.values())
 
     # -- existence ---------------------------------------------------------
     def is_first_party(self, module: str) -> bool:

@@ -14,7 +14,6 @@ import fnmatch
 import importlib.metadata
 import re
 import sys
-import unittest
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
@@ -649,6 +648,8 @@ def lineage(
 
 @lru_cache(maxsize=1)
 def unittest_attributes() -> frozenset[str]:
+    import unittest  # stdlib, imported on first use: the warm path never needs it
+
     names = set(dir(unittest.IsolatedAsyncioTestCase)) | set(dir(unittest.TestCase))
     names |= set(vars(unittest.TestCase()))
     names |= set(vars(unittest.IsolatedAsyncioTestCase()))
@@ -832,23 +833,17 @@ def _module_fixtures(tree: ast.Module) -> FixtureScope:
                         scope.names.add(name)
         elif isinstance(stmt, (ast.If, ast.Try)):
             scope.uncertain = _defines_fixtures_dynamically(stmt, scope.names) or scope.uncertain
-    scope.foreign = _foreign_attrs(tree)
-    _registered_plugins(tree, scope)
+    registers: list[ast.Call] = []
+    scope.foreign = _foreign_attrs(tree, registers)
+    _registered_plugins(tree, scope, registers)
     return scope
 
 
-def _registered_plugins(tree: ast.Module, scope: FixtureScope) -> None:
+def _registered_plugins(tree: ast.Module, scope: FixtureScope, registers: list[ast.Call]) -> None:
     """`config.pluginmanager.register(DbPlugin())`: the fixtures of a plugin object. A class
     of this module is read; anything else cannot be known."""
     classes = {node.name: node for node in tree.body if isinstance(node, ast.ClassDef)}
-    for node in ast.walk(tree):
-        if not (
-            isinstance(node, ast.Call)
-            and isinstance(node.func, ast.Attribute)
-            and node.func.attr == "register"
-            and (dotted(node.func.value) or "").endswith("pluginmanager")
-        ):
-            continue
+    for node in registers:
         arg = node.args[0] if node.args else None
         target = arg.func if isinstance(arg, ast.Call) else arg
         cls = classes.get(target.id) if isinstance(target, ast.Name) else None
@@ -865,7 +860,9 @@ def _registered_plugins(tree: ast.Module, scope: FixtureScope) -> None:
 DYNAMIC = "?"
 
 
-def _foreign_attrs(tree: ast.Module) -> dict[str, set[str]]:
+def _foreign_attrs(tree: ast.Module, registers: list[ast.Call]) -> dict[str, set[str]]:
+    """Attributes set on classes from outside (see `FixtureScope.foreign`); also collects the
+    `pluginmanager.register(...)` calls into `registers` (one walk of the tree for both)."""
     out: dict[str, set[str]] = {}
 
     def owner_key(owner: ast.expr) -> str | None:
@@ -878,6 +875,13 @@ def _foreign_attrs(tree: ast.Module) -> dict[str, set[str]]:
             key = owner_key(node.value)
             if key is not None:
                 out.setdefault(key, set()).add(node.attr)
+        elif (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr == "register"
+            and (dotted(node.func.value) or "").endswith("pluginmanager")
+        ):
+            registers.append(node)
         elif (
             isinstance(node, ast.Call)
             and isinstance(node.func, ast.Name)

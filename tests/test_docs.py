@@ -13,3 +13,10 @@ def test_rule_pages_match_rule_modules() -> None:
         page = folder / name
         assert page.is_file(), f"missing {page}: run `python -m ssotlint.docgen docs/rules`"
         assert page.read_text() == text, f"{page} is stale: run `python -m ssotlint.docgen docs/rules`"
+
+
+def test_catalogue_matches_rule_modules() -> None:
+    from ssotlint.catalogue import SLUGS
+    from ssotlint.rule import load_rules
+
+    assert SLUGS == {code: cls.slug for code, cls in load_rules().items()}

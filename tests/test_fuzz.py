@@ -222,10 +222,13 @@ HOST_FILES = {
 }
 FIX_TAIL = """
 from app.old_manager import Manager
-from app.models import Old
 from app.gone import Widget
 from app.copy import Status
-LIMIT = Old, Manager, Widget, Status  # noqa: SOT202
+LIMIT = Manager, Widget, Status  # noqa: SOT202
+"""
+RENAME_TAIL = """
+from app.models import Old
+LIMIT = Old
 """
 TEST_TAIL = """
 import unittest
@@ -241,7 +244,9 @@ def test_tail(db, no_such_fixture):
 """
 
 
-def _host(source: str) -> dict[str, str | bytes]:
+def _host(source: str, rename: bool, tests: bool) -> dict[str, str | bytes]:
+    """The project around `source`; `rename`/`tests`: add the costlier fixes (a libcst
+    RenameCommand for SOT201, import rewriting for SOT301/SOT404) to this example."""
     try:
         data = source.encode("utf-8")
     except UnicodeEncodeError:  # a lone surrogate: not a file anyone can save
@@ -252,15 +257,18 @@ def _host(source: str) -> dict[str, str | bytes]:
         "tests/test_gen.py": data,
     }
     body = data if data.endswith((b"\n", b"\r")) or not data else data + b"\n"
-    for rel, tail in (("app/gen_fix.py", FIX_TAIL), ("tests/test_gen_fix.py", TEST_TAIL)):
+    tails = [("app/gen_fix.py", FIX_TAIL + (RENAME_TAIL if rename else ""))]
+    if tests:
+        tails.append(("tests/test_gen_fix.py", TEST_TAIL))
+    for rel, tail in tails:
         combined = body + tail.encode()
         if _python_parses(combined):
             files[rel] = combined
     return files
 
 
-def _run_host(source: str, stats: Counter[str]) -> None:
-    files = _host(source)
+def _run_host(source: str, stats: Counter[str], rename: bool = True, tests: bool = True) -> None:
+    files = _host(source, rename, tests)
     with _project(files, HOST_CONFIG) as root:
         check_program(root, stats)
     stats["programs"] += 1
@@ -270,9 +278,9 @@ def test_hypothesmith_grammar_modules() -> None:
     stats: Counter[str] = Counter()
 
     @_settings(160)
-    @given(hypothesmith.from_grammar())
-    def run(source: str) -> None:
-        _run_host(source, stats)
+    @given(hypothesmith.from_grammar(), st.booleans(), st.booleans())
+    def run(source: str, rename: bool, tests: bool) -> None:
+        _run_host(source, stats, rename, tests)
 
     run()
     assert stats["programs"] >= min(_examples(160), 100)
@@ -285,13 +293,13 @@ def test_hypothesmith_grammar_modules() -> None:
 def test_hypothesmith_node_modules() -> None:
     stats: Counter[str] = Counter()
 
-    @_settings(40)
-    @given(hypothesmith.from_node())
-    def run(source: str) -> None:
-        _run_host(source, stats)
+    @_settings(30)
+    @given(hypothesmith.from_node(), st.booleans(), st.booleans())
+    def run(source: str, rename: bool, tests: bool) -> None:
+        _run_host(source, stats, rename, tests)
 
     run()
-    assert stats["programs"] >= min(_examples(40), 25)
+    assert stats["programs"] >= min(_examples(30), 20)
 
 
 # --- generated projects -------------------------------------------------------------------------
