@@ -456,29 +456,74 @@ def _lint_targets(
     result: RunResult,
 ) -> None:
     key = results_key(config, selection)
-    index_digest = index.digest()
+    digest = index.digest()
     stored = cache.load(key) if not options.overrides else None
-    if not isinstance(stored, dict) or stored.get("index") != index_digest:
-        stored = {"index": index_digest, "files": {}}
+    if not isinstance(stored, dict) or stored.get("index") != digest:
+        stored = {"index": digest, "files": {}}
     files_cache: dict[str, tuple[str, FileResult]] = stored["files"]
-    changed = False
-    for done, f in enumerate(targets):
-        if options.progress is not None and done % 50 == 0:
-            options.progress("checking", done, len(targets))
-        rec = index.by_path.get(f.relpath)
-        if rec is None:
-            continue
-        hit = files_cache.get(f.relpath)
-        if hit is not None and hit[0] == rec.digest:
-            res = hit[1]
-        else:
-            res = linter.check_file(index, rec, options.overrides.get(f.relpath))
+    records = [rec for f in targets if (rec := index.by_path.get(f.relpath)) is not None]
+    misses = [
+        rec
+        for rec in records
+        if (hit := files_cache.get(rec.relpath)) is None or hit[0] != rec.digest
+    ]
+    fresh = _check_many(linter, index, misses, options)
+    for rec in records:
+        if rec.relpath in fresh:
+            res = fresh[rec.relpath]
             if not options.overrides:
-                files_cache[f.relpath] = (rec.digest, res)
-                changed = True
+                files_cache[rec.relpath] = (rec.digest, res)
+        else:
+            res = files_cache[rec.relpath][1]
         _add(result, res)
-    if changed:
+    if fresh and not options.overrides:
         cache.save(key, stored)
+
+
+_WORKER_STATE: tuple[Linter, ProjectIndex] | None = None
+
+
+def _check_in_worker(relpaths: list[str]) -> list[tuple[str, FileResult]]:
+    assert _WORKER_STATE is not None
+    linter, index = _WORKER_STATE
+    return [(rel, linter.check_file(index, index.by_path[rel])) for rel in relpaths]
+
+
+def _check_many(
+    linter: Linter, index: ProjectIndex, records: Sequence[ModuleRecord], options: CheckOptions
+) -> dict[str, FileResult]:
+    """Check files, in forked workers that inherit the index when there are many."""
+    global _WORKER_STATE
+    out: dict[str, FileResult] = {}
+    workers = options.jobs if options.jobs is not None else (os.cpu_count() or 1)
+    ctx = _pool_context()
+    todo = list(records)
+    if len(todo) >= POOL_THRESHOLD and workers > 1 and ctx is not None and not options.overrides:
+        # Check one file here first: project-wide facts (tracked names, deprecations)
+        # are computed once and inherited by every worker.
+        first = todo.pop(0)
+        out[first.relpath] = linter.check_file(index, first)
+        batches = [
+            [r.relpath for r in todo[i : i + 25]] for i in range(0, len(todo), 25)
+        ]
+        _WORKER_STATE = (linter, index)
+        try:
+            with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+                done = 1
+                for batch in pool.map(_check_in_worker, batches):
+                    for rel, res in batch:
+                        out[rel] = res
+                    done += len(batch)
+                    if options.progress is not None:
+                        options.progress("checking", done, len(records))
+        finally:
+            _WORKER_STATE = None
+        return out
+    for done, rec in enumerate(todo):
+        if options.progress is not None and done % 50 == 0:
+            options.progress("checking", done, len(todo))
+        out[rec.relpath] = linter.check_file(index, rec, options.overrides.get(rec.relpath))
+    return out
 
 
 def _fix_project(
