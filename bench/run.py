@@ -24,7 +24,10 @@ and prints medians of wall time and of CPU time (user+sys of the process tree), 
 line counts. `--compare-tid251` then runs both tools with JSON output and checks that every
 (path, line) ruff reports is also reported by SOT201/SOT202; it exits 1 when one is missing.
 
-Standard library only; ssotlint and ruff are found next to this Python, then on PATH.
+ssotlint is run from a snapshot of its source taken at start (`--live`: as installed), so
+edits made while the benchmark runs neither mix code versions nor invalidate the warm cache
+(ssotlint keys its cache on a fingerprint of its own files). Standard library only; ruff is
+found next to this Python, then on PATH.
 """
 
 from __future__ import annotations
@@ -225,7 +228,8 @@ class Measure:
 def run(cmd: Sequence[str], cwd: Path, ok: Sequence[int] = (0, 1)) -> Measure:
     """Run cmd; wall clock, CPU and peak RSS of exactly this child (via wait4)."""
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        env = {**os.environ, "NO_COLOR": "1", "CI": "1"}  # no progress bars, no colours
+        # No progress bars, no colours; PYTHONPATH may point at the ssotlint snapshot.
+        env = {**os.environ, "NO_COLOR": "1", "CI": "1", **EXTRA_ENV}
         start = time.perf_counter()
         proc = subprocess.Popen(list(cmd), cwd=cwd, stdout=out, stderr=err, env=env)
         _, status, usage = os.wait4(proc.pid, 0)
@@ -245,6 +249,45 @@ def run(cmd: Sequence[str], cwd: Path, ok: Sequence[int] = (0, 1)) -> Measure:
         sys.stderr.write(measure.stderr.decode(errors="replace")[-4000:])
         raise SystemExit(f"{shlex.join(cmd)} exited {measure.returncode} in {cwd}")
     return measure
+
+
+EXTRA_ENV: dict[str, str] = {}
+
+
+def snapshot_ssotlint(cache: Path) -> tuple[list[str], str]:
+    """Copy the installed ssotlint's source aside and run that copy.
+
+    ssotlint keys its cache on a fingerprint of its own files, so with an editable install
+    every edit made while the benchmark runs would turn warm runs cold and mix code versions
+    between runs. The copy is frozen at start: every run measures the same code.
+    """
+    probe = (
+        "import ssotlint, ssotlint.rules as r; print(ssotlint.__path__[0]); print(r.__path__[0])"
+    )
+    res = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    if res.returncode != 0:
+        raise SystemExit(f"cannot import ssotlint with {sys.executable}:\n{res.stderr}")
+    package, rules = (Path(line) for line in res.stdout.split())
+    root = cache / "snapshot"
+    shutil.rmtree(root, ignore_errors=True)
+    skip = shutil.ignore_patterns("__pycache__", "*.pyc")
+    shutil.copytree(package, root / "ssotlint", ignore=skip)
+    if not (root / "ssotlint" / "rules").is_dir():  # the repo maps ssotlint.rules to rules/
+        shutil.copytree(rules, root / "ssotlint" / "rules", ignore=skip)
+    EXTRA_ENV["PYTHONPATH"] = os.pathsep.join(
+        [str(root), *filter(None, [os.environ.get("PYTHONPATH")])]
+    )
+    where = str(package.parent)
+    try:
+        head = subprocess.run(
+            ["git", "-C", where, "describe", "--always", "--dirty"],
+            capture_output=True,
+            text=True,
+            timeout=30,
+        ).stdout.strip()
+    except OSError:
+        head = ""
+    return [sys.executable, "-m", "ssotlint"], f"{where} {head}".strip()
 
 
 def find_tool(name: str, override: str | None) -> list[str]:
@@ -488,14 +531,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--jobs", type=int, help="pass --jobs N to ssotlint")
     parser.add_argument("--ssotlint", help="command for ssotlint (default: beside this Python)")
     parser.add_argument("--ruff", help="command for ruff (default: beside this Python)")
+    parser.add_argument(
+        "--live",
+        action="store_true",
+        help="run the installed ssotlint as is, not a snapshot of its source taken at start",
+    )
     parser.add_argument("--json", type=Path, help="also write the results here")
     args = parser.parse_args(argv)
     if args.runs < 0:
         parser.error("--runs must be >= 0")
 
     ruff = find_tool("ruff", args.ruff)
-    sot = find_tool("ssotlint", args.ssotlint)
     cache = args.cache_dir.resolve()
+    source = "as installed"
+    if args.ssotlint or args.live:
+        sot = find_tool("ssotlint", args.ssotlint)
+    else:
+        sot, source = snapshot_ssotlint(cache)
     names = args.only or list(PROJECTS)
     load_start = os.getloadavg()
     info: dict[str, object] = {
@@ -504,12 +556,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         "cpus": os.cpu_count(),
         "ruff": tool_version(ruff),
         "ssotlint": tool_version(sot),
+        "ssotlint_source": source,
         "loadavg_start": load_start,
     }
     print(
         f"{info['ssotlint']} vs {info['ruff']}; Python {info['python']}; {info['cpus']} CPUs; "
         f"load average {' '.join(f'{x:.2f}' for x in load_start)}"
     )
+    print(f"ssotlint code: {source}" + ("" if source == "as installed" else " (snapshot)"))
     benches: list[dict[str, object]] = []
     compares: list[dict[str, object]] = []
     results = {"machine": info, "bench": benches, "compare": compares}

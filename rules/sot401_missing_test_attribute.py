@@ -15,8 +15,15 @@ This is the seed's staging failure: `test_user` and `logger` were assigned in an
 `asyncSetUpClass` that no runner calls, so every test died with "Missing
 `test_user` attribute". The message names where the attribute *is* assigned.
 
-Classes with bases ssotlint cannot read (third-party mixins), `__getattr__`, or
-dynamic `setattr` are skipped: in doubt, no report. No fix.
+Attributes set from outside count too: `request.cls.x = …` / `request.instance.x`
+in a fixture of the module or its conftest chain, `TestA.x = …` in the module, a
+base's `__init_subclass__`. When pytest runs the file (a pytest config is found or
+the module imports pytest) it also calls `setup_method`/`setup_class` and autouse
+fixtures on `unittest.TestCase` classes; otherwise a plain unittest runner is assumed.
+
+Classes with bases ssotlint cannot read (third-party mixins), `__getattr__`,
+dynamic `setattr`, or hooks that may skip the class (`self.skipTest()` in an
+abstract base's `setUp`) are skipped: in doubt, no report. No fix.
 """
 
 from __future__ import annotations

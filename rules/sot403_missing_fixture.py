@@ -6,7 +6,10 @@ classes and their bases, every `conftest.py` from the rootdir down to the test's
 folder, `pytest_plugins` modules (first-party, or installed: read from disk),
 pytest's built-in fixtures, the fixtures of installed plugins (found statically
 in the modules of the `pytest11` entry points, never imported) and
-`tests.extra-fixtures`. `@pytest.fixture(name=...)` is honoured.
+`tests.extra-fixtures`. `@pytest.fixture(name=...)` is honoured. Also read: conftest
+files outside the `src` roots (pytest loads them all the same), `-p NAME` in
+`addopts`, plugins a conftest registers (`config.pluginmanager.register(...)`), and
+the project's own `pytest11` entry points (a plugin's suite runs with it installed).
 
 Not reported: `parametrize` argnames (also through a module-level variable, a
 stacked decorator, or `indirect`), parameters with defaults, `self`/`cls`,
@@ -217,7 +220,9 @@ class MissingFixture(Rule):
         params = func.params[receiver + injected :]
         missing = False
         for name, has_default, span in params:
-            if has_default or name == "request" or any(name in s for s in (available, parametrized, own)):
+            if has_default or name == "request":
+                continue
+            if name in available or name in parametrized or name in own:
                 continue
             missing = True
             self._report(name, span, func.name, available)

@@ -10,13 +10,17 @@ seed's warnings).
 - async `setUp`/`tearDown` even in an `IsolatedAsyncioTestCase` (only
   `asyncSetUp`/`asyncTearDown` are awaited);
 - async tests in pytest-style classes and modules when no async plugin covers
-  them: pytest-asyncio's `asyncio_mode = auto`, or an `asyncio`/`anyio`/`trio`
-  mark on the function, the class or the module's `pytestmark`;
+  them: pytest-asyncio's `asyncio_mode = auto` (or `--asyncio-mode=auto` in
+  `addopts`), pytest-trio's `trio_mode`, an `asyncio`/`anyio`/`trio` mark on the
+  function, the class (or a first-party base) or the module's `pytestmark`, anyio's
+  plugin (the test's fixtures include `anyio_backend`), or a conftest hook that
+  runs coroutines itself (`pytest_pyfunc_call`) or adds an async mark;
 - async `setup_method`/`teardown_method` (pytest never awaits them);
 - an async method called as `self.method()` without `await` from a sync hook.
 
 Classes whose first-party bases reimplement how tests are called (for example
-Django's `SimpleTestCase`, which runs async tests itself) are skipped.
+Django's `SimpleTestCase`, which runs async tests itself) are skipped, and so are
+async tests with a decorator that may wrap them in a sync function (`@async_test`).
 
 **Fix** (unsafe): move a `unittest.TestCase` class onto `tests.async-base` when
 it is configured.

@@ -1087,7 +1087,8 @@ def external_module_fixtures(module: str) -> frozenset[str] | None:
     path = _spec_path(top)  # editable installs
     if path is not None and rest:
         sub = path.parent.joinpath(*rest.split("."))
-        candidates = (sub.with_suffix(".py"), sub / "__init__.py") if path.name == "__init__.py" else ()
+        in_package = path.name == "__init__.py"
+        candidates = (sub.with_suffix(".py"), sub / "__init__.py") if in_package else ()
         path = next((p for p in candidates if p.is_file()), None)
     return None if path is None else frozenset(_scan_package_fixtures(path))
 

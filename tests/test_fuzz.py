@@ -27,6 +27,7 @@ from __future__ import annotations
 import ast
 import gc
 import os
+import re
 import shutil
 import tempfile
 from collections import Counter
@@ -48,6 +49,11 @@ from ssotlint.source import decode, python_lines
 FIXABLE = frozenset(
     code for code, rule in load_rules().items() if rule.fix_summary.strip().lower() != "none"
 ) | {"SOT901"}
+
+
+SPAN_NAME = re.compile(r"\.*\w+(?:\.\w+)*\Z")
+SPAN_COMMENT = re.compile(r"#.*\S\Z")
+SPAN_START = re.compile(r"[@\w]")
 
 
 def _examples(default: int) -> int:
@@ -124,9 +130,16 @@ def _assert_sane(result: RunResult, files: Mapping[str, bytes], stats: Counter[s
             continue
         lines = python_lines(decode(data).text)
         assert 1 <= d.line <= d.end_line <= max(1, len(lines)), d
-        assert 1 <= d.column <= len(lines[d.line - 1].rstrip("\r\n")) + 1, (d, lines[d.line - 1])
+        line = lines[d.line - 1]
+        assert 1 <= d.column <= len(line.rstrip("\r\n")) + 1, (d, line)
+        # the span names something: a (dotted) name, `self.x`, a comment, a definition
         if d.end_line == d.line:
             assert d.column <= d.end_column, d
+            span = line[d.column - 1 : d.end_column - 1]
+            pattern = SPAN_COMMENT if d.code == "SOT901" else SPAN_NAME
+        else:
+            span, pattern = line[d.column - 1 :], SPAN_START
+        assert pattern.match(span), (d, span, line)
 
 
 def check_program(root: Path, stats: Counter[str], flake8: bool = False) -> None:
@@ -167,6 +180,11 @@ def check_program(root: Path, stats: Counter[str], flake8: bool = False) -> None
 
     fresh = _lint(root)
     assert [_key(d) for d in fresh.diagnostics] == [_key(d) for d in fixed.diagnostics]
+    # a finding with a fix is gone after --fix, or the run said why not (never silently kept)
+    explained = {e.split(": ", 1)[0] + " " + e.split(": ", 1)[1].split()[0] for e in fixed.fix_errors}
+    silent = [d for d in fresh.diagnostics if d.fix is not None and f"{d.path} {d.code}" not in explained]
+    assert not silent, (silent, fixed.fix_errors)
+    stats.update(f"refused:{e.split(': ', 1)[1].split()[0]}" for e in fixed.fix_errors)
     warm = _lint(root, use_cache=True)
     assert [_key(d) for d in warm.diagnostics] == [_key(d) for d in fresh.diagnostics]
 
@@ -636,8 +654,10 @@ def test_project_generator_is_valid_python() -> None:
         "s = '\u2028'\n# \u2028\ny = 1  # noqa: SOT201\n",
         "\ufeffx = 1\n",
         "def f():\n\treturn 1  # noqa: SOT103\n",
+        "\x0c\ns = '\u00e9\u00e9'; from app.models import Gone\n",
+        "s = '\u2028\u00e9'; from app.models import Gone\n",
     ],
-    ids=["form-feed", "lone-cr", "line-separator", "bom-char", "tabs"],
+    ids=["form-feed", "lone-cr", "line-separator", "bom-char", "tabs", "ff-column", "ls-column"],
 )
 def test_regressions_found_by_fuzzing(source: str) -> None:
     """Inputs the generators above hit: they stay in the suite whatever the seed."""
