@@ -406,7 +406,7 @@ def _cached_run(
         if (stat.st_mtime_ns, stat.st_size) != key or not _same_content(f.path, digest):
             return None
         digests[f.relpath] = digest
-    stored = cache.load(results_key(config, selection))
+    stored = cache.load(results_key(config, selection, digests))
     if not isinstance(stored, dict):
         return None
     if stored.get("index") != index_digest((f.module, f.relpath, digests[f.relpath]) for f in files):
@@ -431,15 +431,16 @@ def _add(result: RunResult, res: FileResult) -> None:
         total.compliant += sites.compliant
 
 
-def results_key(config: Config, selection: Selection) -> str:
-    """Cached findings depend on the config, the rules run, pytest's settings and plugins."""
-    from ssotlint.testmodel import environment_fingerprint, pytest_settings
+def results_key(config: Config, selection: Selection, relpaths: Iterable[str]) -> str:
+    """Cached findings depend on the config, the rules run, pytest's settings and conftest
+    files (in every folder), and the installed pytest plugins."""
+    from ssotlint.testmodel import environment_fingerprint, inputs_fingerprint
 
     parts = [
         __version__,
         config.digest(),
         ",".join(sorted(selection.codes)),
-        repr(pytest_settings(config.root)),
+        inputs_fingerprint(config.root, relpaths),
         environment_fingerprint(),
     ]
     return "results-" + hashlib.blake2b("\0".join(parts).encode(), digest_size=8).hexdigest()
@@ -455,7 +456,7 @@ def _lint_targets(
     options: CheckOptions,
     result: RunResult,
 ) -> None:
-    key = results_key(config, selection)
+    key = results_key(config, selection, index.by_path)
     digest = index.digest()
     stored = cache.load(key) if not options.overrides else None
     if not isinstance(stored, dict) or stored.get("index") != digest:

@@ -227,6 +227,27 @@ def project_plugins(root: Path) -> tuple[str, ...]:
     return _project_plugins(root, tuple(stamp))
 
 
+def inputs_fingerprint(root: Path, relpaths: Iterable[str]) -> str:
+    """What the test rules read besides the indexed `.py` files, as (name, mtime, size) stamps:
+    pytest configs in every folder that holds a file (the nearest one is a test's rootdir),
+    conftest.py files there (one outside the `src` roots is read from disk), and the root's
+    packaging files (a plugin project's own `pytest11` entry points). For a results-cache key."""
+    folders = {""}
+    for rel in relpaths:
+        parts = rel.split("/")[:-1]
+        folders.update("/".join(parts[:i]) for i in range(1, len(parts) + 1))
+    stamps = []
+    for folder in sorted(folders):
+        base = root / folder if folder else root
+        for name in (*_INI_FILES, "conftest.py"):
+            try:
+                st = (base / name).stat()
+            except OSError:
+                continue
+            stamps.append(f"{folder}/{name}:{st.st_mtime_ns}:{st.st_size}")
+    return ";".join(stamps)
+
+
 def _name_matches(name: str, patterns: Iterable[str]) -> bool:
     for pattern in patterns:
         if any(ch in pattern for ch in "*?["):

@@ -1226,3 +1226,16 @@ def test_editable_installed_plugin(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     assert testmodel.external_module_fixtures.__wrapped__("ssot_probe_plugin.plugin") == {"probe_fixture"}
     assert testmodel.external_module_fixtures.__wrapped__("ssot_probe_plugin.nope") is None
     assert "ssot_probe_plugin" not in sys.modules  # found, never imported
+
+
+def test_inputs_fingerprint_sees_nested_configs_and_outside_conftests(tmp_path: Path) -> None:
+    """Per-folder pytest configs and off-index conftests change findings: a cache key needs them."""
+    (tmp_path / "svc" / "tests").mkdir(parents=True)
+    (tmp_path / "svc" / "tests" / "test_a.py").write_text(ASYNC_TEST)
+    before = testmodel.inputs_fingerprint(tmp_path, ["svc/tests/test_a.py"])
+    (tmp_path / "svc" / "pytest.ini").write_text("[pytest]\nasyncio_mode = auto\n")
+    with_ini = testmodel.inputs_fingerprint(tmp_path, ["svc/tests/test_a.py"])
+    (tmp_path / "conftest.py").write_text(CONFTEST)
+    with_conftest = testmodel.inputs_fingerprint(tmp_path, ["svc/tests/test_a.py"])
+    assert len({before, with_ini, with_conftest}) == 3
+    assert testmodel.inputs_fingerprint(tmp_path, ["svc/tests/test_a.py"]) == with_conftest
