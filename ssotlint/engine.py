@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import difflib
+import gc
 import hashlib
 import multiprocessing
 import os
@@ -331,6 +332,9 @@ def _targets(config: Config, files: Sequence[SourceFile], paths: Sequence[Path])
 
 
 def run_check(config: Config, options: CheckOptions) -> RunResult:
+    from ssotlint.testmodel import forget_settings
+
+    forget_settings()
     selection = Selection(config, SLUGS, options.select, options.ignore)
     cache = Cache(config.root, options.use_cache)
     files = _discover_cached(config, cache) if options.use_cache else discover(config)
@@ -349,7 +353,14 @@ def run_check(config: Config, options: CheckOptions) -> RunResult:
             raise ValueError(f"{rel} is not a first-party file of {config.root}")
     if options.progress is not None:
         options.progress("indexing", 0, len(files))
-    index = build_index(config, files, cache, options.jobs, options.overrides)
+    collecting = gc.isenabled()
+    gc.disable()  # building ~10^6 AST and record objects: the cyclic GC would rescan them all
+    try:
+        index = build_index(config, files, cache, options.jobs, options.overrides)
+    finally:
+        gc.freeze()  # the index lives for the whole run; later collections skip it
+        if collecting:
+            gc.enable()
     if options.progress is not None:
         options.progress("indexing", len(files), len(files))
     targets = _targets(config, files, options.paths)
@@ -468,7 +479,13 @@ def _lint_targets(
         for rec in records
         if (hit := files_cache.get(rec.relpath)) is None or hit[0] != rec.digest
     ]
-    fresh = _check_many(linter, index, misses, options)
+    collecting = gc.isenabled()
+    gc.disable()  # per-file analyses allocate heavily and make no cycles worth chasing
+    try:
+        fresh = _check_many(linter, index, misses, options)
+    finally:
+        if collecting:
+            gc.enable()
     for rec in records:
         if rec.relpath in fresh:
             res = fresh[rec.relpath]

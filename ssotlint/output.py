@@ -70,7 +70,6 @@ def render_text(
     statistics: bool,
 ) -> None:
     from rich.console import Console
-    from rich.syntax import Syntax
     from rich.text import Text
 
     console = Console(file=out, force_terminal=color, no_color=not color, highlight=False,
@@ -98,6 +97,8 @@ def render_text(
         if 0 < d.line <= len(lines) and lines[d.line - 1].strip():
             snippet = lines[d.line - 1]
             if color:
+                from rich.syntax import Syntax  # pygments: slow to import, only for a terminal
+
                 console.print(
                     Syntax(snippet, "python", line_numbers=True, start_line=d.line,
                            theme="ansi_dark", word_wrap=True),
