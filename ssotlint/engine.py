@@ -501,6 +501,11 @@ def _lint_targets(
 _WORKER_STATE: tuple[Linter, ProjectIndex] | None = None
 
 
+def _looks_like_tests(relpath: str) -> bool:
+    name = relpath.rpartition("/")[2]
+    return name.startswith("test") or name.endswith("_test.py") or name == "conftest.py"
+
+
 def _check_in_worker(relpaths: list[str]) -> list[tuple[str, FileResult]]:
     assert _WORKER_STATE is not None
     linter, index = _WORKER_STATE
@@ -521,6 +526,10 @@ def _check_many(
         # are computed once and inherited by every worker.
         first = todo.pop(0)
         out[first.relpath] = linter.check_file(index, first)
+        if any(_looks_like_tests(r.relpath) for r in todo):
+            from ssotlint.testmodel import installed_fixtures
+
+            installed_fixtures()  # scanned once here, not once per worker
         batches = [
             [r.relpath for r in todo[i : i + 25]] for i in range(0, len(todo), 25)
         ]
