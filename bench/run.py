@@ -267,7 +267,7 @@ def snapshot_ssotlint(cache: Path) -> tuple[list[str], str]:
     res = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
     if res.returncode != 0:
         raise SystemExit(f"cannot import ssotlint with {sys.executable}:\n{res.stderr}")
-    package, rules = (Path(line) for line in res.stdout.split())
+    package, rules = (Path(line) for line in res.stdout.splitlines()[-2:])
     root = cache / "snapshot"
     shutil.rmtree(root, ignore_errors=True)
     skip = shutil.ignore_patterns("__pycache__", "*.pyc")
@@ -529,7 +529,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="also check every ruff TID251 site is an SOT201/SOT202 site (exit 1 if not)",
     )
     parser.add_argument("--jobs", type=int, help="pass --jobs N to ssotlint")
-    parser.add_argument("--ssotlint", help="command for ssotlint (default: beside this Python)")
+    parser.add_argument("--ssotlint", help="command for ssotlint (default: a snapshot, see --live)")
     parser.add_argument("--ruff", help="command for ruff (default: beside this Python)")
     parser.add_argument(
         "--live",

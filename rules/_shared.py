@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import ast
+from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass
 
-import libcst as cst
-from libcst.helpers import get_full_name_for_node
-
 from ssotlint.config import Config
-from ssotlint.index import ClassRecord, FunctionRecord, ImportRecord, Kind, ProjectIndex, Resolution
+from ssotlint.index import (
+    ClassRecord,
+    FunctionRecord,
+    ImportRecord,
+    Kind,
+    ProjectIndex,
+    Resolution,
+    Span,
+    _Columns,
+    dotted,
+)
 from ssotlint.rule import FileContext
 
 
@@ -138,9 +146,30 @@ def import_map(ctx: FileContext) -> dict[str, ImportRecord]:
     return out
 
 
-def resolve_reference(ctx: FileContext, node: cst.Attribute) -> tuple[Resolution, str] | None:
+def attribute_references(ctx: FileContext, names: Collection[str]) -> Iterator[tuple[ast.Attribute, str]]:
+    """`m.X` / `pkg.mod.X` expressions whose last part is in `names` and whose head is bound
+    by an import in this file, with their dotted text. Found with `ast` (the file's tree is
+    parsed once and shared), never libcst: positions come with the nodes."""
+    text = ctx.text
+    if not names or not any("." + name in text for name in names):
+        return
+    bound = import_map(ctx)
+    for node in ast.walk(ctx.tree):
+        if isinstance(node, ast.Attribute) and node.attr in names:
+            full = dotted(node)
+            if full is not None and full.partition(".")[0] in bound:
+                yield node, full
+
+
+def node_span(ctx: FileContext, node: ast.AST) -> Span:
+    columns = ctx.shared.get("columns")
+    if columns is None:
+        columns = ctx.shared["columns"] = _Columns(ctx.text)
+    return columns.span(node)  # type: ignore[no-any-return]
+
+
+def resolve_reference(ctx: FileContext, full: str) -> tuple[Resolution, str] | None:
     """Resolve `m.Sym` where `m` is bound by an import; also returns the module `Sym` is read from."""
-    full = get_full_name_for_node(node)
     if full is None or "." not in full:
         return None
     head, _, rest = full.partition(".")

@@ -26,7 +26,13 @@ from collections.abc import Sequence
 
 import libcst as cst
 
-from ssotlint.rules._shared import Tracked, resolve_reference, tracked_names
+from ssotlint.rules._shared import (
+    Tracked,
+    attribute_references,
+    node_span,
+    resolve_reference,
+    tracked_names,
+)
 from ssotlint.diagnostics import Fix
 from ssotlint.fixes import NameMove, move_imported_names
 from ssotlint.index import ImportRecord, Kind, Resolution
@@ -92,6 +98,7 @@ class NonCanonicalImport(Rule):
             self.ctx.site(self.code, ok)
             if not ok and home is not None:
                 self._report(imp, res, info, home)
+        self._attribute_uses(tracked)
 
     def _report(self, imp: ImportRecord, res: Resolution, info: Tracked, home: str) -> None:
         name = res.name
@@ -118,29 +125,25 @@ class NonCanonicalImport(Rule):
             )
         self.ctx.report(self.code, imp.span, msg, fix, name)
 
-    def wants_cst(self) -> bool:
-        tracked = tracked_names(self.ctx.index, self.ctx.config)
-        text = self.ctx.text
-        return bool(tracked) and any("." + name in text for name in tracked)
-
-    def visit_Attribute(self, node: cst.Attribute) -> None:
-        tracked = tracked_names(self.ctx.index, self.ctx.config)
-        if node.attr.value not in tracked:
-            return
-        found = resolve_reference(self.ctx, node)
-        if found is None:
-            return
-        res, owner = found
-        info = _tracked_definition(tracked, res)
-        if info is None or info.effective_home in (None, owner):
-            return
-        home = info.effective_home
-        kind = "a re-export of" if res.module == home else "a different object than"
-        self.report_node(
-            node,
-            f"`{res.name}` read from `{owner}`, {kind} the canonical `{home}.{res.name}`",
-            symbol=res.name,
-        )
+    def _attribute_uses(self, tracked: dict[str, Tracked]) -> None:
+        """`ctx.Status` where `ctx` is an imported module other than the canonical home."""
+        for node, full in attribute_references(self.ctx, tracked):
+            found = resolve_reference(self.ctx, full)
+            if found is None:
+                continue
+            res, owner = found
+            info = _tracked_definition(tracked, res)
+            if info is None or info.effective_home in (None, owner):
+                continue
+            home = info.effective_home
+            kind = "a re-export of" if res.module == home else "a different object than"
+            self.ctx.site(self.code, False)
+            self.ctx.report(
+                self.code,
+                node_span(self.ctx, node),
+                f"`{res.name}` read from `{owner}`, {kind} the canonical `{home}.{res.name}`",
+                symbol=res.name,
+            )
 
     @classmethod
     def apply_fixes(cls, module: cst.Module, fixes: Sequence[Fix], ctx: FixContext) -> cst.Module:

@@ -33,7 +33,14 @@ from collections.abc import Sequence
 
 import libcst as cst
 
-from ssotlint.rules._shared import DeprecatedTarget, deprecated_symbols, lookup_deprecated, resolve_reference
+from ssotlint.rules._shared import (
+    DeprecatedTarget,
+    attribute_references,
+    deprecated_symbols,
+    lookup_deprecated,
+    node_span,
+    resolve_reference,
+)
 from ssotlint.diagnostics import Fix
 from ssotlint.fixes import rename_qualified
 from ssotlint.index import ImportRecord, Kind, Resolution
@@ -124,6 +131,8 @@ class DeprecatedSymbol(Rule):
                 self.ctx.site(self.code, hit is None)
             if hit is not None:
                 self._report_import(imp, hit, res)
+        if targets:
+            self._attribute_uses(targets)
 
     def _report_import(self, imp: ImportRecord, hit: DeprecatedTarget, res: Resolution) -> None:
         via = ""
@@ -146,34 +155,28 @@ class DeprecatedSymbol(Rule):
             )
         self.ctx.report(self.code, imp.span, _message(imp.name or "", hit) + via, fix, hit.qualname)
 
-    def wants_cst(self) -> bool:
-        targets = deprecated_symbols(self.ctx.index, self.ctx.config)
-        if not targets:
-            return False
-        text = self.ctx.text
-        return any("." + q.rsplit(".", 1)[-1] in text for q in targets)
-
-    def visit_Attribute(self, node: cst.Attribute) -> None:
-        targets = deprecated_symbols(self.ctx.index, self.ctx.config)
-        attr = node.attr.value
-        if not any(q.endswith("." + attr) for q in targets):
-            return
-        found = resolve_reference(self.ctx, node)
-        if found is None:
-            return
-        res, owner = found
-        hit = lookup_deprecated(targets, f"{owner}.{attr}", res)
-        if hit is None:
-            return
-        fix = None
-        if hit.drop_in and hit.replacement:
-            fix = Fix(
-                "safe",
-                f"replace with `{hit.replacement}`",
-                {"old": f"{owner}.{attr}", "new": hit.replacement, "line": 0, "module": ""},
+    def _attribute_uses(self, targets: dict[str, DeprecatedTarget]) -> None:
+        """`models.DeepAgentState` where `models` is an imported module."""
+        names = {q.rsplit(".", 1)[-1] for q in targets}
+        for node, full in attribute_references(self.ctx, names):
+            found = resolve_reference(self.ctx, full)
+            if found is None:
+                continue
+            res, owner = found
+            hit = lookup_deprecated(targets, f"{owner}.{node.attr}", res)
+            if hit is None:
+                continue
+            fix = None
+            if hit.drop_in and hit.replacement:
+                fix = Fix(
+                    "safe",
+                    f"replace with `{hit.replacement}`",
+                    {"old": f"{owner}.{node.attr}", "new": hit.replacement, "line": 0, "module": ""},
+                )
+            self.ctx.site(self.code, False)  # attribute references count for the score too
+            self.ctx.report(
+                self.code, node_span(self.ctx, node), _message(node.attr, hit), fix, hit.qualname
             )
-        self.ctx.site(self.code, False)  # attribute references count for the score too
-        self.report_node(node, _message(attr, hit), fix, hit.qualname)
 
     @classmethod
     def apply_fixes(cls, module: cst.Module, fixes: Sequence[Fix], ctx: FixContext) -> cst.Module:
