@@ -233,7 +233,9 @@ def main() -> int:
 
     if args.profile:
         jobs = str(args.jobs if args.jobs is not None else 1)
-        subprocess.run([sys.executable, "-c", PROFILE, str(args.frames), jobs], cwd=tree, check=True)
+        subprocess.run(
+            [sys.executable, "-c", PROFILE, str(args.frames), jobs], cwd=tree, check=True
+        )
         return 0
 
     ssotlint = Path(sys.executable).with_name("ssotlint")

@@ -56,7 +56,9 @@ def deprecated_symbols(index: ProjectIndex, config: Config) -> dict[str, Depreca
                         res.kind is Kind.UNKNOWN and name in decorators
                     ):
                         qual = f"{module}.{item.name}"
-                        out.setdefault(qual, DeprecatedTarget(qual, message, None, False, "decorator"))
+                        out.setdefault(
+                            qual, DeprecatedTarget(qual, message, None, False, "decorator")
+                        )
         return out
 
     return index.derived("deprecated-symbols", build)
@@ -146,7 +148,9 @@ def import_map(ctx: FileContext) -> dict[str, ImportRecord]:
     return out
 
 
-def attribute_references(ctx: FileContext, names: Collection[str]) -> Iterator[tuple[ast.Attribute, str]]:
+def attribute_references(
+    ctx: FileContext, names: Collection[str]
+) -> Iterator[tuple[ast.Attribute, str]]:
     """`m.X` / `pkg.mod.X` expressions whose last part is in `names` and whose head is bound
     by an import in this file, with their dotted text. Found with `ast` (the file's tree is
     parsed once and shared), never libcst: positions come with the nodes."""
@@ -165,7 +169,7 @@ def node_span(ctx: FileContext, node: ast.AST) -> Span:
     columns = ctx.shared.get("columns")
     if columns is None:
         columns = ctx.shared["columns"] = _Columns(ctx.text)
-    return columns.span(node)  # type: ignore[no-any-return]
+    return columns.span(node)
 
 
 def resolve_reference(ctx: FileContext, full: str) -> tuple[Resolution, str] | None:

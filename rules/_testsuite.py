@@ -20,6 +20,7 @@ from ssotlint.testmodel import (
     Lineage,
     ParsedModule,
     PytestSettings,
+    _name_matches,
     expand_aliases,
     file_fixtures,
     hook_names,
@@ -31,7 +32,6 @@ from ssotlint.testmodel import (
     parse_module,
     pytest_settings_for,
     reachable_methods,
-    _name_matches,
 )
 
 
@@ -48,8 +48,10 @@ class TestClass:
         return f"{self.info.module}.{self.info.name}"
 
     def test_methods(self, settings: PytestSettings) -> list[FunctionInfo]:
-        prefixes = ("test",) if self.framework in (UNITTEST, ASYNC_UNITTEST) else (
-            settings.python_functions
+        prefixes = (
+            ("test",)
+            if self.framework in (UNITTEST, ASYNC_UNITTEST)
+            else (settings.python_functions)
         )
         return [m for m in self.info.methods.values() if _name_matches(m.name, prefixes)]
 

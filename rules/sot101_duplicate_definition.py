@@ -23,8 +23,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import libcst as cst
-
 from ssotlint.rules._shared import Tracked, members_comparison, tracked_names
+
 from ssotlint.diagnostics import Fix
 from ssotlint.fixes import dotted_node
 from ssotlint.index import ClassRecord
@@ -112,14 +112,18 @@ class DuplicateDefinition(Rule):
             if copies:
                 msg += f" and {copies} other module{'s' if copies > 1 else ''}"
         else:
-            msg = f"`{cls.name}` is defined in {len(modules)} modules ({', '.join(others)} and here)"
+            msg = (
+                f"`{cls.name}` is defined in {len(modules)} modules ({', '.join(others)} and here)"
+            )
             msg += f"; none is canonical: suggest `{info.suggested}` (most imported)"
             msg += f" and set canonical.symbols.{cls.name}"
         fix = None
         if canonical is not None and reference_module != rec.module:
             same, detail = members_comparison(cls, canonical)
             if same:
-                msg += "; same members and values, but a different object: `==` between them is False"
+                msg += (
+                    "; same members and values, but a different object: `==` between them is False"
+                )
             else:
                 msg += f"; members differ ({detail})"
             covered = dict(canonical.members)

@@ -25,7 +25,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import libcst as cst
-
 from ssotlint.rules._shared import (
     Tracked,
     attribute_references,
@@ -33,6 +32,7 @@ from ssotlint.rules._shared import (
     resolve_reference,
     tracked_names,
 )
+
 from ssotlint.diagnostics import Fix
 from ssotlint.fixes import NameMove, move_imported_names
 from ssotlint.index import ImportRecord, Kind, Resolution
@@ -52,7 +52,9 @@ class NonCanonicalImport(Rule):
     code = "SOT102"
     slug = "non-canonical-import"
     summary = "an import of a tracked name from a module other than its canonical home"
-    fix_summary = "rewrite to the canonical module: safe for re-exports, unsafe when it switches objects"
+    fix_summary = (
+        "rewrite to the canonical module: safe for re-exports, unsafe when it switches objects"
+    )
 
     VALID = (
         Example({**FILES, "app/use.py": "from app.enums import Status\n"}, CONFIG),
@@ -67,12 +69,13 @@ class NonCanonicalImport(Rule):
             fixed={"app/use.py": "from app.context import Context\nfrom app.enums import Status\n"},
         ),
         Example(
-            {**FILES, "app/use.py": "def f():\n    from .schemas import Status as S\n    return S\n"},
+            {
+                **FILES,
+                "app/use.py": "def f():\n    from .schemas import Status as S\n    return S\n",
+            },
             CONFIG,
             expected=("app/use.py:2 SOT102",),
-            fixed={
-                "app/use.py": "def f():\n    from app.enums import Status as S\n    return S\n"
-            },
+            fixed={"app/use.py": "def f():\n    from app.enums import Status as S\n    return S\n"},
         ),
         Example(
             {**FILES, "app/use.py": "import app.context as ctx\n\nctx.Status.DONE\n"},

@@ -46,17 +46,35 @@ class UnresolvedImport(Rule):
 
     VALID = (
         Example({**FILES, "app/use.py": "from app.base import context, result\n"}),
-        Example({**FILES, "app/star.py": "from app.base.context import *\n", "app/use.py": "from app.star import anything\n"}),
-        Example({**FILES, "app/lazy.py": "def __getattr__(name):\n    return name\n", "app/use.py": "from app.lazy import anything\n"}),
+        Example(
+            {
+                **FILES,
+                "app/star.py": "from app.base.context import *\n",
+                "app/use.py": "from app.star import anything\n",
+            }
+        ),
+        Example(
+            {
+                **FILES,
+                "app/lazy.py": "def __getattr__(name):\n    return name\n",
+                "app/use.py": "from app.lazy import anything\n",
+            }
+        ),
         Example({**FILES, "app/use.py": "import os\nfrom requests import get\n"}),
         Example(
-            {**FILES, "app/use.py": "try:\n    from app.gone import X\nexcept ImportError:\n    X = None\n"},
+            {
+                **FILES,
+                "app/use.py": "try:\n    from app.gone import X\nexcept ImportError:\n    X = None\n",
+            },
             "[tool.ssotlint.imports]\ncheck-try-except = false\n",
         ),
     )
     INVALID = (
         Example(
-            {**FILES, "app/use.py": "from app.base.context import ExecutionContext, ExecutionResult as R\n"},
+            {
+                **FILES,
+                "app/use.py": "from app.base.context import ExecutionContext, ExecutionResult as R\n",
+            },
             expected=("app/use.py:1 SOT103",),
             fixed={
                 "app/use.py": "from app.base.context import ExecutionContext\n"
@@ -66,7 +84,9 @@ class UnresolvedImport(Rule):
         Example(
             {**FILES, "app/use.py": "from .gone import ExecutionResult\nimport app.missing\n"},
             expected=("app/use.py:1 SOT103", "app/use.py:2 SOT103"),
-            fixed={"app/use.py": "from app.base.result import ExecutionResult\nimport app.missing\n"},
+            fixed={
+                "app/use.py": "from app.base.result import ExecutionResult\nimport app.missing\n"
+            },
         ),
         Example(
             {

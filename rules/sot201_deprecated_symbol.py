@@ -32,7 +32,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import libcst as cst
-
 from ssotlint.rules._shared import (
     DeprecatedTarget,
     attribute_references,
@@ -41,6 +40,7 @@ from ssotlint.rules._shared import (
     node_span,
     resolve_reference,
 )
+
 from ssotlint.diagnostics import Fix
 from ssotlint.fixes import rename_qualified
 from ssotlint.index import ImportRecord, Kind, Resolution
@@ -103,7 +103,9 @@ class DeprecatedSymbol(Rule):
             expected=("app/user.py:3 SOT201", "app/user.py:4 SOT201"),
         ),
         Example(
-            _files(app__user="def f():\n    from .models import LegacyConfig\n    return LegacyConfig\n"),
+            _files(
+                app__user="def f():\n    from .models import LegacyConfig\n    return LegacyConfig\n"
+            ),
             CONFIG,
             expected=("app/user.py:2 SOT201",),
         ),
@@ -171,7 +173,12 @@ class DeprecatedSymbol(Rule):
                 fix = Fix(
                     "safe",
                     f"replace with `{hit.replacement}`",
-                    {"old": f"{owner}.{node.attr}", "new": hit.replacement, "line": 0, "module": ""},
+                    {
+                        "old": f"{owner}.{node.attr}",
+                        "new": hit.replacement,
+                        "line": 0,
+                        "module": "",
+                    },
                 )
             self.ctx.site(self.code, False)  # attribute references count for the score too
             self.ctx.report(

@@ -21,8 +21,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import libcst as cst
-
 from ssotlint.rules._shared import DeprecatedTarget, deprecated_modules
+
 from ssotlint.diagnostics import Fix
 from ssotlint.fixes import replace_from_module
 from ssotlint.index import ImportRecord
@@ -46,7 +46,9 @@ class DeprecatedModule(Rule):
     summary = "an import of a configured deprecated module"
     fix_summary = "safe rewrite to the replacement module when it provides every imported name"
 
-    VALID = (Example({**FILES, "app/use.py": "from app.manager import WebSocketManager\n"}, CONFIG),)
+    VALID = (
+        Example({**FILES, "app/use.py": "from app.manager import WebSocketManager\n"}, CONFIG),
+    )
     INVALID = (
         Example(
             {**FILES, "app/use.py": "from app.old_manager import WebSocketManager, Event\n"},
@@ -55,7 +57,10 @@ class DeprecatedModule(Rule):
             fixed={"app/use.py": "from app.manager import WebSocketManager, Event\n"},
         ),
         Example(
-            {**FILES, "app/use.py": "from .old_manager import (\n    WebSocketManager,  # keep\n)\n"},
+            {
+                **FILES,
+                "app/use.py": "from .old_manager import (\n    WebSocketManager,  # keep\n)\n",
+            },
             CONFIG,
             expected=("app/use.py:2 SOT202",),
             fixed={"app/use.py": "from app.manager import (\n    WebSocketManager,  # keep\n)\n"},
@@ -129,4 +134,6 @@ class DeprecatedModule(Rule):
 
     @classmethod
     def apply_fixes(cls, module: cst.Module, fixes: Sequence[Fix], ctx: FixContext) -> cst.Module:
-        return replace_from_module(module, {int(f.data["line"]): str(f.data["module"]) for f in fixes})
+        return replace_from_module(
+            module, {int(f.data["line"]): str(f.data["module"]) for f in fixes}
+        )

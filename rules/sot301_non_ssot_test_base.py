@@ -28,10 +28,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import libcst as cst
+from ssotlint.rules._testsuite import TestClass, analyse, resolved_bases
 
 from ssotlint.diagnostics import Fix
 from ssotlint.rule import Example, FixContext, Rule
-from ssotlint.rules._testsuite import TestClass, analyse, resolved_bases
 from ssotlint.testmodel import ASYNC_UNITTEST, ASYNC_UNITTEST_BASES, SYNC_UNITTEST_BASES
 
 CONFIG = """
@@ -62,12 +62,26 @@ class NonSsotTestBase(Rule):
             },
             CONFIG,
         ),
-        Example({**FILES, "tests/helpers.py": "import unittest\n\n\nclass TestLike(unittest.TestCase):\n    pass\n"}, CONFIG),
-        Example({**FILES, "tests/test_a.py": "import unittest\n\n\nclass TestA(unittest.TestCase):\n    pass\n"}),
+        Example(
+            {
+                **FILES,
+                "tests/helpers.py": "import unittest\n\n\nclass TestLike(unittest.TestCase):\n    pass\n",
+            },
+            CONFIG,
+        ),
+        Example(
+            {
+                **FILES,
+                "tests/test_a.py": "import unittest\n\n\nclass TestA(unittest.TestCase):\n    pass\n",
+            }
+        ),
     )
     INVALID = (
         Example(
-            {**FILES, "tests/test_a.py": "import unittest\n\n\nclass TestA(unittest.TestCase):\n    def test_x(self):\n        pass\n"},
+            {
+                **FILES,
+                "tests/test_a.py": "import unittest\n\n\nclass TestA(unittest.TestCase):\n    def test_x(self):\n        pass\n",
+            },
             CONFIG,
             expected=("tests/test_a.py:4 SOT301",),
             unsafe_fixes=True,
@@ -166,7 +180,9 @@ def _swap_bases_command() -> type:
             super().__init__(context)
             self.targets = {str(t["class"]): t for t in targets}
 
-        def leave_ClassDef(self, original_node: cst.ClassDef, updated_node: cst.ClassDef) -> cst.ClassDef:
+        def leave_ClassDef(
+            self, original_node: cst.ClassDef, updated_node: cst.ClassDef
+        ) -> cst.ClassDef:
             target = self.targets.get(updated_node.name.value)
             if target is None:
                 return updated_node

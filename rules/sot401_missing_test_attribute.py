@@ -28,8 +28,9 @@ abstract base's `setUp`) are skipped: in doubt, no report. No fix.
 
 from __future__ import annotations
 
-from ssotlint.rule import Example, Rule
 from ssotlint.rules._testsuite import TestClass, analyse, conftest_chain
+
+from ssotlint.rule import Example, Rule
 from ssotlint.testmodel import (
     ASYNC_UNITTEST,
     DYNAMIC,
@@ -115,10 +116,15 @@ class MissingTestAttribute(Rule):
         tests = analyse(self.ctx)
         if tests is None:
             return
-        self._scopes = [module_fixtures(tests.parsed.tree), *conftest_chain(self.ctx, tests.settings)]
+        self._scopes = [
+            module_fixtures(tests.parsed.tree),
+            *conftest_chain(self.ctx, tests.settings),
+        ]
         for cls in tests.classes:
-            if not cls.lineage.complete or cls.lineage.defines("__getattr__") or cls.lineage.defines(
-                "__getattribute__"
+            if (
+                not cls.lineage.complete
+                or cls.lineage.defines("__getattr__")
+                or cls.lineage.defines("__getattribute__")
             ):
                 continue
             missing = self._missing(cls, tests.settings)
@@ -127,7 +133,9 @@ class MissingTestAttribute(Rule):
     def _missing(self, cls: TestClass, settings: PytestSettings) -> bool:
         lin = cls.lineage
         if any(
-            lin.classes[i].methods[name].dynamic for name, where in cls.called.items() for i in where
+            lin.classes[i].methods[name].dynamic
+            for name, where in cls.called.items()
+            for i in where
         ):
             return False
         if any(
@@ -151,9 +159,11 @@ class MissingTestAttribute(Rule):
                 available |= lin.classes[i].methods[name].assigns
         reported: set[str] = set()
         prefixes = ("test",) if cls.framework in (UNITTEST, ASYNC_UNITTEST) else None
-        tests = cls.test_methods(settings) if prefixes is None else [
-            m for m in cls.info.methods.values() if m.name.startswith("test")
-        ]
+        tests = (
+            cls.test_methods(settings)
+            if prefixes is None
+            else [m for m in cls.info.methods.values() if m.name.startswith("test")]
+        )
         for test in tests:
             local = set(available)
             for name, where in reachable_methods(lin, [test.name]).items():
@@ -174,7 +184,9 @@ class MissingTestAttribute(Rule):
             for method in klass.methods.values():
                 if attr in method.assigns:
                     where.append((klass, method))
-        msg = f"`self.{attr}` is read in a test of `{cls.info.name}` but nothing that runs assigns it"
+        msg = (
+            f"`self.{attr}` is read in a test of `{cls.info.name}` but nothing that runs assigns it"
+        )
         if where:
             klass, method = where[0]
             owner = "" if klass is cls.info else f" (in `{klass.name}`)"

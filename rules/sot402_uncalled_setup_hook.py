@@ -18,8 +18,9 @@ assigned only in such a method show up in SOT401's message. No fix.
 
 from __future__ import annotations
 
-from ssotlint.rule import Example, Rule
 from ssotlint.rules._testsuite import analyse
+
+from ssotlint.rule import Example, Rule
 from ssotlint.testmodel import ASYNC_UNITTEST, CLASS_HOOKS, HOOK_LIKE, PYTEST, UNITTEST
 
 FILES = {
@@ -35,21 +36,45 @@ class UncalledSetupHook(Rule):
     summary = "a setup/teardown method that the test framework never calls"
 
     VALID = (
-        Example({**FILES, "tests/test_a.py": "from tf.base import Base\n\n\nclass TestA(Base):\n    def setUp(self):\n        self.x = 1\n\n    def test_x(self):\n        pass\n"}),
-        Example({**FILES, "tests/test_a.py": "import unittest\n\n\nclass TestA(unittest.IsolatedAsyncioTestCase):\n    async def asyncSetUp(self):\n        pass\n\n    @classmethod\n    def setUpClass(cls):\n        pass\n"}),
-        Example({**FILES, "tests/test_a.py": "class TestA:\n    def setup_method(self, method):\n        pass\n\n    @classmethod\n    def setup_class(cls):\n        pass\n"}),
+        Example(
+            {
+                **FILES,
+                "tests/test_a.py": "from tf.base import Base\n\n\nclass TestA(Base):\n    def setUp(self):\n        self.x = 1\n\n    def test_x(self):\n        pass\n",
+            }
+        ),
+        Example(
+            {
+                **FILES,
+                "tests/test_a.py": "import unittest\n\n\nclass TestA(unittest.IsolatedAsyncioTestCase):\n    async def asyncSetUp(self):\n        pass\n\n    @classmethod\n    def setUpClass(cls):\n        pass\n",
+            }
+        ),
+        Example(
+            {
+                **FILES,
+                "tests/test_a.py": "class TestA:\n    def setup_method(self, method):\n        pass\n\n    @classmethod\n    def setup_class(cls):\n        pass\n",
+            }
+        ),
     )
     INVALID = (
         Example(
-            {**FILES, "tests/test_a.py": "import unittest\n\n\nclass TestA(unittest.IsolatedAsyncioTestCase):\n    @classmethod\n    async def asyncSetUpClass(cls):\n        cls.user = 1\n"},
+            {
+                **FILES,
+                "tests/test_a.py": "import unittest\n\n\nclass TestA(unittest.IsolatedAsyncioTestCase):\n    @classmethod\n    async def asyncSetUpClass(cls):\n        cls.user = 1\n",
+            },
             expected=("tests/test_a.py:6 SOT402",),
         ),
         Example(
-            {**FILES, "tests/test_a.py": "class TestA:\n    def setUp(self):\n        pass\n\n    def test_x(self):\n        pass\n"},
+            {
+                **FILES,
+                "tests/test_a.py": "class TestA:\n    def setUp(self):\n        pass\n\n    def test_x(self):\n        pass\n",
+            },
             expected=("tests/test_a.py:2 SOT402",),
         ),
         Example(
-            {**FILES, "tests/test_a.py": "import unittest\n\n\nclass TestA(unittest.TestCase):\n    def setup_method(self):\n        pass\n\n    def setUpClass(cls):\n        pass\n"},
+            {
+                **FILES,
+                "tests/test_a.py": "import unittest\n\n\nclass TestA(unittest.TestCase):\n    def setup_method(self):\n        pass\n\n    def setUpClass(cls):\n        pass\n",
+            },
             expected=("tests/test_a.py:5 SOT402", "tests/test_a.py:8 SOT402"),
         ),
     )

@@ -29,9 +29,10 @@ import ast
 import difflib
 from collections.abc import Iterable
 
+from ssotlint.rules._testsuite import TestFile, analyse, class_marks, conftest_chain
+
 from ssotlint.index import Span
 from ssotlint.rule import Example, Rule
-from ssotlint.rules._testsuite import TestFile, analyse, class_marks, conftest_chain
 from ssotlint.testmodel import (
     MODULES,
     PYTEST,
@@ -151,9 +152,7 @@ class MissingFixture(Rule):
             names = set(scope.names)
             for klass in cls.lineage.classes:
                 names |= {m.name for m in klass.methods.values() if m.is_fixture}
-                names |= {
-                    n for m in klass.methods.values() for n in _fixture_alias(m)
-                }
+                names |= {n for m in klass.methods.values() for n in _fixture_alias(m)}
             if any("pytest_generate_tests" in k.methods for k in cls.lineage.classes):
                 continue
             own = expand_aliases([*cls.info.decorator_nodes, *cls.info.mark_nodes], tree)
@@ -163,11 +162,15 @@ class MissingFixture(Rule):
                 if method.name in tests_here or method.is_fixture:
                     skip = 0 if method.is_staticmethod else 1
                     skip += patched if method.name.startswith("test") else 0
-                    self._check_function(method, names, module_params | class_params, [], tree, skip)
+                    self._check_function(
+                        method, names, module_params | class_params, [], tree, skip
+                    )
         self._check_uses(module_uses, scope.names)
 
     def _scope(self, tests: TestFile) -> FixtureScope:
-        scope = FixtureScope(names=set(installed_fixtures()) | set(self.ctx.config.test_extra_fixtures))
+        scope = FixtureScope(
+            names=set(installed_fixtures()) | set(self.ctx.config.test_extra_fixtures)
+        )
         scopes = [module_fixtures(tests.parsed.tree), *conftest_chain(self.ctx, tests.settings)]
         own = [m for m in project_plugins(self.ctx.config.root) if self.ctx.index.is_first_party(m)]
         scopes.append(FixtureScope(plugins=own))  # a plugin project's own pytest11 modules

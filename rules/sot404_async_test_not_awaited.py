@@ -32,11 +32,11 @@ import ast
 from collections.abc import Sequence
 
 import libcst as cst
+from ssotlint.rules._testsuite import TestClass, TestFile, analyse, class_marks, conftest_chain
+from ssotlint.rules.sot301_non_ssot_test_base import swap_bases
 
 from ssotlint.diagnostics import Fix
 from ssotlint.rule import Example, FixContext, Rule
-from ssotlint.rules._testsuite import TestClass, TestFile, analyse, class_marks, conftest_chain
-from ssotlint.rules.sot301_non_ssot_test_base import swap_bases
 from ssotlint.testmodel import (
     ASYNC_UNITTEST,
     HOOK_LIKE,
@@ -72,9 +72,24 @@ class AsyncTestNotAwaited(Rule):
     fix_summary = "unsafe: move the class onto tests.async-base"
 
     VALID = (
-        Example({**FILES, "tests/test_a.py": "from tf.base import SSotAsyncTestCase\n\n\nclass TestA(SSotAsyncTestCase):\n    async def test_x(self):\n        pass\n"}),
-        Example({**FILES, "tests/test_a.py": "import pytest\n\n\n@pytest.mark.asyncio\nasync def test_x():\n    pass\n"}),
-        Example({**FILES, "tests/test_a.py": "import pytest\n\npytestmark = pytest.mark.anyio\n\n\nclass TestA:\n    async def test_x(self):\n        pass\n"}),
+        Example(
+            {
+                **FILES,
+                "tests/test_a.py": "from tf.base import SSotAsyncTestCase\n\n\nclass TestA(SSotAsyncTestCase):\n    async def test_x(self):\n        pass\n",
+            }
+        ),
+        Example(
+            {
+                **FILES,
+                "tests/test_a.py": "import pytest\n\n\n@pytest.mark.asyncio\nasync def test_x():\n    pass\n",
+            }
+        ),
+        Example(
+            {
+                **FILES,
+                "tests/test_a.py": "import pytest\n\npytestmark = pytest.mark.anyio\n\n\nclass TestA:\n    async def test_x(self):\n        pass\n",
+            }
+        ),
         Example(
             {**FILES, "tests/test_a.py": "async def test_x():\n    pass\n"},
             '[tool.ssotlint.tests]\n\n[tool.pytest.ini_options]\nasyncio_mode = "auto"\n',
@@ -82,18 +97,29 @@ class AsyncTestNotAwaited(Rule):
     )
     INVALID = (
         Example(
-            {**FILES, "tests/test_a.py": "import unittest\n\n\nclass TestA(unittest.TestCase):\n    async def test_x(self):\n        pass\n"},
+            {
+                **FILES,
+                "tests/test_a.py": "import unittest\n\n\nclass TestA(unittest.TestCase):\n    async def test_x(self):\n        pass\n",
+            },
             CONFIG,
             expected=("tests/test_a.py:5 SOT404",),
             unsafe_fixes=True,
-            fixed={"tests/test_a.py": "from tf.base import SSotAsyncTestCase\n\n\nclass TestA(SSotAsyncTestCase):\n    async def test_x(self):\n        pass\n"},
+            fixed={
+                "tests/test_a.py": "from tf.base import SSotAsyncTestCase\n\n\nclass TestA(SSotAsyncTestCase):\n    async def test_x(self):\n        pass\n"
+            },
         ),
         Example(
-            {**FILES, "tests/test_a.py": "async def test_x():\n    pass\n\n\nclass TestB:\n    async def setup_method(self):\n        pass\n"},
+            {
+                **FILES,
+                "tests/test_a.py": "async def test_x():\n    pass\n\n\nclass TestB:\n    async def setup_method(self):\n        pass\n",
+            },
             expected=("tests/test_a.py:1 SOT404", "tests/test_a.py:6 SOT404"),
         ),
         Example(
-            {**FILES, "tests/test_a.py": "class TestA:\n    def setup_method(self):\n        self.connect()\n\n    async def connect(self):\n        pass\n"},
+            {
+                **FILES,
+                "tests/test_a.py": "class TestA:\n    def setup_method(self):\n        self.connect()\n\n    async def connect(self):\n        pass\n",
+            },
             expected=("tests/test_a.py:3 SOT404",),
         ),
     )
@@ -135,9 +161,11 @@ class AsyncTestNotAwaited(Rule):
         class_async = module_async or is_async_marked(m for m, _ in marks(class_nodes))
         tree = tests.parsed.tree
         for method in cls.info.methods.values():
-            is_test = method.name.startswith("test") if cls.framework != PYTEST else method.name in {
-                m.name for m in cls.test_methods(tests.settings)
-            }
+            is_test = (
+                method.name.startswith("test")
+                if cls.framework != PYTEST
+                else method.name in {m.name for m in cls.test_methods(tests.settings)}
+            )
             is_hook = method.name in HOOK_LIKE and method.name in cls.called
             if not method.is_async or not (is_test or is_hook):
                 continue

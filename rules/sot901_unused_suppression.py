@@ -26,7 +26,11 @@ class UnusedSuppression(Rule):
     fix_summary = "safe: remove it"
 
     VALID = (
-        Example({**FILES, "app/use.py": "from app.old import X  # noqa: SOT202\n"}, CONFIG, select=("SOT",)),
+        Example(
+            {**FILES, "app/use.py": "from app.old import X  # noqa: SOT202\n"},
+            CONFIG,
+            select=("SOT",),
+        ),
         Example(
             {**FILES, "app/use.py": "from app.old import (  # noqa: SOT202\n    X,\n)\n"},
             CONFIG,

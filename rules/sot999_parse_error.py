@@ -22,5 +22,7 @@ class ParseError(Rule):
 
     VALID = (Example({"app/__init__.py": "", "app/ok.py": "x = 1\n"}),)
     INVALID = (
-        Example({"app/__init__.py": "", "app/bad.py": "x = (\n"}, expected=("app/bad.py:1 SOT999",)),
+        Example(
+            {"app/__init__.py": "", "app/bad.py": "x = (\n"}, expected=("app/bad.py:1 SOT999",)
+        ),
     )

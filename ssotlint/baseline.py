@@ -78,8 +78,7 @@ class Baseline:
 
     def dumps(self) -> str:
         items = [
-            {**self.entries[fp], "fingerprint": fp, "count": self.counts[fp]}
-            for fp in self.counts
+            {**self.entries[fp], "fingerprint": fp, "count": self.counts[fp]} for fp in self.counts
         ]
         items.sort(key=lambda e: (e["path"], e["code"], e["symbol"], e["fingerprint"]))
         data = {"version": VERSION, "score": self.score, "violations": items}
@@ -96,7 +95,9 @@ class Baseline:
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
         except FileNotFoundError as exc:
-            raise BaselineError(f"{path}: no such baseline (create it with `ssotlint baseline`)") from exc
+            raise BaselineError(
+                f"{path}: no such baseline (create it with `ssotlint baseline`)"
+            ) from exc
         except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
             raise BaselineError(f"{path}: not a readable baseline: {exc}") from exc
         if not isinstance(data, dict) or data.get("version") != VERSION:
@@ -125,7 +126,9 @@ class BaselineMatch:
     fixed: list[dict[str, Any]]  # baseline entries that no longer occur (with remaining count)
 
 
-def match(diagnostics: Sequence[Diagnostic], baseline: Baseline, reader: LineReader) -> BaselineMatch:
+def match(
+    diagnostics: Sequence[Diagnostic], baseline: Baseline, reader: LineReader
+) -> BaselineMatch:
     remaining = Counter(baseline.counts)
     new = []
     for diag in diagnostics:
@@ -136,7 +139,9 @@ def match(diagnostics: Sequence[Diagnostic], baseline: Baseline, reader: LineRea
             new.append(diag)
     fixed = [
         {**baseline.entries[fp], "count": n}
-        for fp, n in sorted(remaining.items(), key=lambda kv: (baseline.entries[kv[0]]["path"], kv[0]))
+        for fp, n in sorted(
+            remaining.items(), key=lambda kv: (baseline.entries[kv[0]]["path"], kv[0])
+        )
         if n > 0
     ]
     return BaselineMatch(new, fixed)

@@ -12,8 +12,10 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from ssotlint import __version__
-from ssotlint.config import Config, ConfigError, find_project_root, load_config
 from ssotlint.baseline import Baseline, BaselineError, LineReader, fingerprint, match
+from ssotlint.catalogue import SLUGS
+from ssotlint.config import Config, ConfigError, find_project_root, load_config
+from ssotlint.diagnostics import Diagnostic
 from ssotlint.engine import CheckOptions, RunResult, preview_fix, run_check
 from ssotlint.output import (
     FORMATS,
@@ -25,8 +27,6 @@ from ssotlint.output import (
     render_text,
 )
 from ssotlint.score import FAMILIES, Score, compute
-from ssotlint.diagnostics import Diagnostic
-from ssotlint.catalogue import SLUGS
 
 EXIT_CLEAN, EXIT_VIOLATIONS, EXIT_ERROR = 0, 1, 2
 
@@ -191,7 +191,8 @@ def _check(args: argparse.Namespace) -> int:
     if fixed_since:
         count = sum(int(e["count"]) for e in fixed_since)
         sys.stderr.write(
-            f"{count} baseline finding(s) fixed since baseline: run `ssotlint baseline` to ratchet\n"
+            f"{count} baseline finding(s) fixed since baseline: "
+            "run `ssotlint baseline` to ratchet\n"
         )
         for entry in fixed_since[:20]:
             sys.stderr.write(f"  fixed: {entry['path']} {entry['code']} {entry['symbol']}\n")
@@ -312,7 +313,7 @@ def _run_for_score(args: argparse.Namespace) -> tuple[Config, RunResult, Score]:
 
 
 def _score(args: argparse.Namespace) -> int:
-    config, result, score = _run_for_score(args)
+    config, _, score = _run_for_score(args)
     previous: float | None = None
     if args.baseline is not None:
         previous = Baseline.load(args.baseline).score
@@ -350,11 +351,16 @@ def _score_markdown(score: Score, previous: float | None) -> str:
     lines = [f"### ssotlint compliance: **{score.value:.1f}**"]
     if previous is not None:
         lines[0] += f" ({score.value - previous:+.1f} vs baseline {previous:.1f})"
-    lines += ["", "| family | examined | compliant | compliance | weight |", "|---|---:|---:|---:|---:|"]
+    lines += [
+        "",
+        "| family | examined | compliant | compliance | weight |",
+        "|---|---:|---:|---:|---:|",
+    ]
     for f in score.families:
         pct = "n/a" if f.percent is None else f"{f.percent:.1f}%"
         lines.append(
-            f"| {f.family} {FAMILIES[f.family]} | {f.examined} | {f.compliant} | {pct} | {f.weight:g} |"
+            f"| {f.family} {FAMILIES[f.family]} | {f.examined} | {f.compliant} "
+            f"| {pct} | {f.weight:g} |"
         )
     if score.top_packages:
         lines += ["", "| package | violations |", "|---|---:|"]
@@ -375,7 +381,7 @@ def _score_table(score: Score, previous: float | None, out: TextIO) -> None:
         if f.percent is None:
             table.add_row(f"{f.family} {FAMILIES[f.family]}", "0", "0", "n/a", f"{f.weight:g}", "")
             continue
-        filled = int(round(f.percent / 5))
+        filled = round(f.percent / 5)
         bar = "#" * filled + "." * (20 - filled)
         table.add_row(
             f"{f.family} {FAMILIES[f.family]}", str(f.examined), str(f.compliant),

@@ -15,7 +15,9 @@ from ssotlint.rule import Example, Rule, load_rules
 def _example_block(example: Example) -> str:
     parts = []
     if example.config.strip():
-        parts.append("```toml\n# pyproject.toml\n[tool.ssotlint]\n" + example.config.strip() + "\n```")
+        parts.append(
+            "```toml\n# pyproject.toml\n[tool.ssotlint]\n" + example.config.strip() + "\n```"
+        )
     for path, text in example.files.items():
         if text.strip():
             parts.append(f"```python\n# {path}\n{text.rstrip()}\n```")
@@ -30,7 +32,7 @@ def _example_block(example: Example) -> str:
 
 def render(rule: type[Rule]) -> str:
     docs = rule.docs()
-    title, _, body = docs.partition("\n")
+    _, _, body = docs.partition("\n")
     out = [f"# {rule.code} `{rule.slug}`", "", f"*{rule.summary}* — fix: {rule.fix_summary}", ""]
     out.append(textwrap.dedent(body).strip())
     out.append("")

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from ssotlint import __version__, suppressions
 from ssotlint.cache import Cache
+from ssotlint.catalogue import SLUGS
 from ssotlint.config import Config
 from ssotlint.diagnostics import Diagnostic, Fix, Sites
 from ssotlint.discovery import SourceFile, _glob_to_regex, discover
@@ -28,7 +29,6 @@ from ssotlint.index import (
     content_digest,
     index_digest,
 )
-from ssotlint.catalogue import SLUGS
 
 if TYPE_CHECKING:
     from ssotlint.rule import FileContext, Rule
@@ -145,7 +145,9 @@ def build_index(
     todo: list[tuple[str, str, str, bool]] = []
     for f in files:
         if f.relpath in overrides:
-            records[f.relpath] = build_record(f.module, f.relpath, f.is_package, overrides[f.relpath])
+            records[f.relpath] = build_record(
+                f.module, f.relpath, f.is_package, overrides[f.relpath]
+            )
             continue
         entry = stored.get(f.relpath)
         if entry is not None:
@@ -179,7 +181,9 @@ def build_index(
         fresh[rec.relpath] = (key, rec)
     if todo or len(fresh) != len(stored):
         cache.save("index", fresh)
-        cache.save(MANIFEST, {rel: (key, rec.digest, rec.module) for rel, (key, rec) in fresh.items()})
+        cache.save(
+            MANIFEST, {rel: (key, rec.digest, rec.module) for rel, (key, rec) in fresh.items()}
+        )
     ordered = [records[f.relpath] for f in files if f.relpath in records]
     return ProjectIndex(ordered)
 
@@ -271,9 +275,9 @@ class Linter:
             unused = [
                 c
                 for c in sup.codes
-                if c.startswith("SOT") and c not in sup.used and any(
-                    e.startswith(c) for e in enabled
-                )
+                if c.startswith("SOT")
+                and c not in sup.used
+                and any(e.startswith(c) for e in enabled)
             ]
             if not unused:
                 continue
@@ -297,7 +301,9 @@ class Linter:
 
 
 def _diag(code: str, path: str, span: Span, message: str, fix: Fix | None = None) -> Diagnostic:
-    return Diagnostic(code, path, span.line, span.column, span.end_line, span.end_column, message, fix)
+    return Diagnostic(
+        code, path, span.line, span.column, span.end_line, span.end_column, message, fix
+    )
 
 
 # --- orchestration ---------------------------------------------------------------
@@ -318,7 +324,9 @@ class CheckOptions:
     allow_cached_results: bool = True  # False when the caller needs the index (SARIF fixes)
 
 
-def _targets(config: Config, files: Sequence[SourceFile], paths: Sequence[Path]) -> list[SourceFile]:
+def _targets(
+    config: Config, files: Sequence[SourceFile], paths: Sequence[Path]
+) -> list[SourceFile]:
     if not paths:
         return list(files)
     # realpath, not Path.resolve(): that raises on a symlink loop (before 3.13)
@@ -420,7 +428,9 @@ def _cached_run(
     stored = cache.load(results_key(config, selection, digests))
     if not isinstance(stored, dict):
         return None
-    if stored.get("index") != index_digest((f.module, f.relpath, digests[f.relpath]) for f in files):
+    if stored.get("index") != index_digest(
+        (f.module, f.relpath, digests[f.relpath]) for f in files
+    ):
         return None
     targets = _targets(config, files, options.paths)
     result = RunResult([], {}, len(targets), checked_paths=[f.relpath for f in targets])
@@ -530,9 +540,7 @@ def _check_many(
             from ssotlint.testmodel import installed_fixtures
 
             installed_fixtures()  # scanned once here, not once per worker
-        batches = [
-            [r.relpath for r in todo[i : i + 25]] for i in range(0, len(todo), 25)
-        ]
+        batches = [[r.relpath for r in todo[i : i + 25]] for i in range(0, len(todo), 25)]
         _WORKER_STATE = (linter, index)
         try:
             with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
@@ -600,7 +608,9 @@ def _fix_project(
                 # The file keeps its old text: lint that, not the fix that was not written.
                 kept = index.by_path[f.relpath]
                 data = originals[f.relpath]
-                index = _replace(index, build_record(kept.module, kept.relpath, kept.is_package, data))
+                index = _replace(
+                    index, build_record(kept.module, kept.relpath, kept.is_package, data)
+                )
     return index
 
 
@@ -639,8 +649,10 @@ class Session:
             rec = current  # the indexed record itself: rules compare definitions by identity
         else:  # an edited buffer: the index must see the buffer, not the disk copy
             rec = build_record(known.module, relpath, known.is_package, data)
-            index = _replace(index, rec) if current is not None else ProjectIndex(
-                [*index.modules.values(), rec]
+            index = (
+                _replace(index, rec)
+                if current is not None
+                else ProjectIndex([*index.modules.values(), rec])
             )
         return sorted(self.linter.check_file(index, rec, data).diagnostics, key=Diagnostic.sort_key)
 
@@ -743,7 +755,9 @@ def _folder_state(config: Config) -> dict[str, int]:
 
 
 def _replace(index: ProjectIndex, record: ModuleRecord) -> ProjectIndex:
-    return ProjectIndex(record if r.relpath == record.relpath else r for r in index.modules.values())
+    return ProjectIndex(
+        record if r.relpath == record.relpath else r for r in index.modules.values()
+    )
 
 
 def _fix_file(
@@ -817,7 +831,9 @@ def _apply(
             new_text = remove_suppression_codes(text, fixes)
         else:
             module = cst.parse_module(text)
-            new_module = linter.rules[code].apply_fixes(module, fixes, FixContext(config, index, rec))
+            new_module = linter.rules[code].apply_fixes(
+                module, fixes, FixContext(config, index, rec)
+            )
             new_text = new_module.code
     except Exception:
         return None

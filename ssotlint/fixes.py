@@ -45,14 +45,14 @@ class _MoveImportedNames(cst.CSTTransformer):
     ) -> cst.SimpleStatementLine | cst.FlattenSentinel[cst.SimpleStatementLine]:
         body: list[cst.BaseSmallStatement] = []
         extra: list[cst.SimpleStatementLine] = []
-        for orig, upd in zip(original_node.body, updated_node.body):
+        for orig, upd in zip(original_node.body, updated_node.body, strict=False):
             if not isinstance(orig, cst.ImportFrom) or isinstance(orig.names, cst.ImportStar):
                 body.append(upd)
                 continue
             assert isinstance(upd, cst.ImportFrom) and not isinstance(upd.names, cst.ImportStar)
             groups: dict[str, list[cst.ImportAlias]] = {}
             keep: list[cst.ImportAlias] = []
-            for alias_orig, alias_upd in zip(orig.names, upd.names):
+            for alias_orig, alias_upd in zip(orig.names, upd.names, strict=False):
                 pos = self.get_metadata(PositionProvider, alias_orig).start
                 target = self.moves.get((pos.line, pos.column))
                 if target is None:
@@ -154,8 +154,8 @@ def rename_qualified(
         result = transform_module(RenameCommand(CodemodContext(), old, new), module.code)
         if not isinstance(result, TransformSuccess):
             raise ValueError(f"rename {old} -> {new} failed")
-        module = result.code if isinstance(result.code, cst.Module) else cst.parse_module(
-            result.code
+        module = (
+            result.code if isinstance(result.code, cst.Module) else cst.parse_module(result.code)
         )
     return module
 

@@ -219,9 +219,7 @@ def render_sarif(
                         "rules": driver_rules,
                     }
                 },
-                "originalUriBaseIds": {
-                    "%SRCROOT%": {"description": {"text": "the project root"}}
-                },
+                "originalUriBaseIds": {"%SRCROOT%": {"description": {"text": "the project root"}}},
                 "columnKind": "unicodeCodePoints",
                 "results": results,
             }
@@ -234,9 +232,7 @@ def render_sarif(
 _XML_INVALID = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
-def render_junit(
-    diags: Sequence[Diagnostic], checked: Sequence[str], out: TextIO
-) -> None:
+def render_junit(diags: Sequence[Diagnostic], checked: Sequence[str], out: TextIO) -> None:
     """JUnit XML: one testsuite per checked file, one failing testcase per finding."""
     from xml.etree import ElementTree as ET
 

@@ -67,9 +67,16 @@ class FileContext:
     ) -> None:
         self.diagnostics.append(
             Diagnostic(
-                code, self.path, span.line, span.column, span.end_line, span.end_column,
-                message, fix, symbol,
-            )  # fmt: skip
+                code,
+                self.path,
+                span.line,
+                span.column,
+                span.end_line,
+                span.end_column,
+                message,
+                fix,
+                symbol,
+            )
         )
 
 
@@ -121,9 +128,7 @@ class Rule(cst.BatchableCSTVisitor):
         self.ctx.report(self.code, span, message, fix, symbol)
 
     @classmethod
-    def apply_fixes(
-        cls, module: cst.Module, fixes: Sequence[Fix], ctx: FixContext
-    ) -> cst.Module:
+    def apply_fixes(cls, module: cst.Module, fixes: Sequence[Fix], ctx: FixContext) -> cst.Module:
         """Apply this rule's fixes to one module (positions valid for `module`)."""
         return module
 

@@ -64,7 +64,8 @@ class Score:
                 lines.append(f"{f.family}: no sites examined -> left out of the mean")
             else:
                 lines.append(
-                    f"{f.family}: {f.compliant} / {f.examined} = {f.percent:.2f}%  (weight {f.weight:g})"
+                    f"{f.family}: {f.compliant} / {f.examined} = {f.percent:.2f}%  "
+                    f"(weight {f.weight:g})"
                 )
         if not used or sum(f.weight for f in used) == 0:
             lines.append("score = 100.0 (nothing examined)")
@@ -97,8 +98,6 @@ def compute(
         value = 100.0
     else:
         value = sum(f.weight * (f.percent or 0.0) for f in used) / total_weight
-    counts = Counter(
-        package_of(d.path) for d in diagnostics if d.code[:4] in FAMILIES
-    )
+    counts = Counter(package_of(d.path) for d in diagnostics if d.code[:4] in FAMILIES)
     ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:top]
     return Score(tuple(families), round(value + 1e-9, 1), tuple(ranked))

@@ -20,7 +20,6 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
-from ssotlint.config import Config
 from ssotlint.index import Kind, ProjectIndex, Span, _Columns, dotted
 from ssotlint.source import SourceError, decode, read_source
 
@@ -508,7 +507,8 @@ def _params(args: ast.arguments, columns: _Columns) -> list[tuple[str, bool, Spa
     defaults_from = len(positional) - len(args.defaults)
     out = [(a.arg, i >= defaults_from, columns.span(a)) for i, a in enumerate(positional)]
     out += [
-        (a.arg, d is not None, columns.span(a)) for a, d in zip(args.kwonlyargs, args.kw_defaults)
+        (a.arg, d is not None, columns.span(a))
+        for a, d in zip(args.kwonlyargs, args.kw_defaults, strict=False)
     ]
     return out
 
@@ -516,7 +516,9 @@ def _params(args: ast.arguments, columns: _Columns) -> list[tuple[str, bool, Spa
 def function_info(
     node: ast.FunctionDef | ast.AsyncFunctionDef, columns: _Columns, in_class: bool
 ) -> FunctionInfo:
-    decorators = [dotted(d.func if isinstance(d, ast.Call) else d) or "?" for d in node.decorator_list]
+    decorators = [
+        dotted(d.func if isinstance(d, ast.Call) else d) or "?" for d in node.decorator_list
+    ]
     info = FunctionInfo(
         node.name,
         columns.span(node),
@@ -700,9 +702,7 @@ class Lineage:
         return any(name in c.body_names for c in self.classes)
 
 
-def lineage(
-    index: ProjectIndex, root: Path, cls: ClassInfo, _depth: int = 0
-) -> Lineage:
+def lineage(index: ProjectIndex, root: Path, cls: ClassInfo, _depth: int = 0) -> Lineage:
     classes = [cls]
     external: list[str] = []
     unresolved = False
@@ -806,7 +806,9 @@ def module_marks(tree: ast.Module) -> list[tuple[str, ast.expr]]:
         if isinstance(stmt, ast.Assign) and any(
             isinstance(t, ast.Name) and t.id == "pytestmark" for t in stmt.targets
         ):
-            values = stmt.value.elts if isinstance(stmt.value, (ast.List, ast.Tuple)) else [stmt.value]
+            values = (
+                stmt.value.elts if isinstance(stmt.value, (ast.List, ast.Tuple)) else [stmt.value]
+            )
             return marks(expand_aliases(values, tree))
     return []
 
@@ -1244,8 +1246,10 @@ def parametrize_names(decorators: Iterable[ast.expr], tree: ast.Module) -> set[s
             continue
         if not isinstance(node, ast.Call) or not (node.args or node.keywords):
             return None
-        first = node.args[0] if node.args else next(
-            (kw.value for kw in node.keywords if kw.arg == "argnames"), None
+        first = (
+            node.args[0]
+            if node.args
+            else next((kw.value for kw in node.keywords if kw.arg == "argnames"), None)
         )
         if first is None:
             return None
@@ -1326,9 +1330,12 @@ def injected_by_patches(decorators: Iterable[ast.expr]) -> int | None:
             continue
         elif short == "patch.multiple":
             return None
-        elif name in ("staticmethod", "classmethod") or _is_fixture_decorator(name):
-            continue
-        elif ".mark." in f".{name}" or name.startswith("mark."):
+        elif (
+            name in ("staticmethod", "classmethod")
+            or _is_fixture_decorator(name)
+            or ".mark." in f".{name}"
+            or name.startswith("mark.")
+        ):
             continue
         else:
             return None

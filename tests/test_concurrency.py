@@ -207,7 +207,9 @@ def test_checks_flake8_and_a_fix_on_a_copy_run_together(
     assert x_code == 1 and "Traceback" not in x_err, x_err  # SOT201 etc. have no fix: left
     # the copy is fixed as a serial run fixes it
     serial = make_project(_files(), CONFIG, name="serial")
-    run_check(resolve_config(None, serial), CheckOptions(fix=True, unsafe_fixes=True, use_cache=False))
+    run_check(
+        resolve_config(None, serial), CheckOptions(fix=True, unsafe_fixes=True, use_cache=False)
+    )
     for rel in _files():
         assert (copy / rel).read_bytes() == (serial / rel).read_bytes(), rel
     _fifth_run_is_a_cache_hit(root, expected, counted, monkeypatch, capsys)
@@ -222,7 +224,9 @@ def test_four_fix_processes_on_disjoint_files_match_a_serial_fix(
     """pre-commit's `ssotlint-fix` hook: one project, its files split across 4 processes."""
     root = make_project(_files(), CONFIG)
     serial = make_project(_files(), CONFIG, name="serial")
-    run_check(resolve_config(None, serial), CheckOptions(fix=True, unsafe_fixes=True, use_cache=False))
+    run_check(
+        resolve_config(None, serial), CheckOptions(fix=True, unsafe_fixes=True, use_cache=False)
+    )
     rels = sorted(_files())
     procs = [
         _start("check", "--fix", "--unsafe-fixes", "--format", "concise", *rels[i::4], cwd=root)

@@ -12,7 +12,9 @@ def test_rule_pages_match_rule_modules() -> None:
     for name, text in expected_files().items():
         page = folder / name
         assert page.is_file(), f"missing {page}: run `python -m ssotlint.docgen docs/rules`"
-        assert page.read_text() == text, f"{page} is stale: run `python -m ssotlint.docgen docs/rules`"
+        assert page.read_text() == text, (
+            f"{page} is stale: run `python -m ssotlint.docgen docs/rules`"
+        )
 
 
 def test_catalogue_matches_rule_modules() -> None:

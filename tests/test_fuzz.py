@@ -181,8 +181,12 @@ def check_program(root: Path, stats: Counter[str], flake8: bool = False) -> None
     fresh = _lint(root)
     assert [_key(d) for d in fresh.diagnostics] == [_key(d) for d in fixed.diagnostics]
     # a finding with a fix is gone after --fix, or the run said why not (never silently kept)
-    explained = {e.split(": ", 1)[0] + " " + e.split(": ", 1)[1].split()[0] for e in fixed.fix_errors}
-    silent = [d for d in fresh.diagnostics if d.fix is not None and f"{d.path} {d.code}" not in explained]
+    explained = {
+        e.split(": ", 1)[0] + " " + e.split(": ", 1)[1].split()[0] for e in fixed.fix_errors
+    }
+    silent = [
+        d for d in fresh.diagnostics if d.fix is not None and f"{d.path} {d.code}" not in explained
+    ]
     assert not silent, (silent, fixed.fix_errors)
     stats.update(f"refused:{e.split(': ', 1)[1].split()[0]}" for e in fixed.fix_errors)
     warm = _lint(root, use_cache=True)
@@ -369,7 +373,9 @@ def _import(draw: st.DrawFn, module: str, is_package: bool, modules: list[str]) 
     sup = draw(st.sampled_from(SUPPRESSIONS))
     if form == "import" and not spelled.startswith("."):
         alias_mod = draw(st.sampled_from(["", " as mod_alias"]))
-        return f"import {target}{alias_mod}{sup}\n", "mod_alias" if alias_mod else target.split(".")[0]
+        return f"import {target}{alias_mod}{sup}\n", "mod_alias" if alias_mod else target.split(
+            "."
+        )[0]
     if form == "star":
         return f"from {spelled} import *{sup}\n", ""
     stmt = f"from {spelled} import {name}{as_}{sup}\n"
@@ -454,7 +460,9 @@ def _module_body(draw: st.DrawFn, module: str, is_package: bool, modules: list[s
 
 @st.composite
 def _test_module(draw: st.DrawFn, classes: list[str]) -> str:
-    out = ["import unittest\nimport pytest\nfrom tf.base import SSotBaseTestCase, SSotAsyncTestCase\n"]
+    out = [
+        "import unittest\nimport pytest\nfrom tf.base import SSotBaseTestCase, SSotAsyncTestCase\n"
+    ]
     if draw(st.integers(0, 4)) == 0:
         out.append(draw(st.sampled_from(
             ["pytestmark = pytest.mark.asyncio\n", "pytestmark = [pytest.mark.anyio]\n"]
@@ -473,7 +481,9 @@ def _test_module(draw: st.DrawFn, classes: list[str]) -> str:
                 '@pytest.mark.usefixtures("db", "nope")\n', "@pytest.mark.anyio\n",
             ]), max_size=2, unique=True))  # fmt: skip
             is_async = draw(st.sampled_from(["", "async "]))
-            out.append("".join(marks) + f"{is_async}def test_f{i}({', '.join(params)}):\n    pass\n")
+            out.append(
+                "".join(marks) + f"{is_async}def test_f{i}({', '.join(params)}):\n    pass\n"
+            )
         else:
             if kind == "unittest":
                 base = draw(st.sampled_from([
@@ -490,11 +500,17 @@ def _test_module(draw: st.DrawFn, classes: list[str]) -> str:
             for hook in hooks:
                 attr = draw(st.sampled_from(ATTRS))
                 if hook == "fixture":
-                    body.append(f"    @pytest.fixture(autouse=True)\n    def _setup(self):\n        self.{attr} = 1\n")
+                    body.append(
+                        f"    @pytest.fixture(autouse=True)\n    def _setup(self):\n        self.{attr} = 1\n"
+                    )
                 elif hook.startswith("classmethod "):
-                    body.append(f"    @classmethod\n    def {hook.split()[1]}(cls):\n        cls.{attr} = 1\n")
+                    body.append(
+                        f"    @classmethod\n    def {hook.split()[1]}(cls):\n        cls.{attr} = 1\n"
+                    )
                 elif hook.startswith("async "):
-                    body.append(f"    async def {hook.split()[1]}(self):\n        self.{attr} = 1\n")
+                    body.append(
+                        f"    async def {hook.split()[1]}(self):\n        self.{attr} = 1\n"
+                    )
                 elif hook.startswith("async") or hook == "asyncSetUp":
                     body.append(f"    async def {hook}(self):\n        self.{attr} = 1\n")
                 else:
@@ -517,7 +533,9 @@ def projects(draw: st.DrawFn) -> tuple[dict[str, str], str]:
     for package in draw(st.lists(st.sampled_from(PACKAGES), min_size=1, max_size=2, unique=True)):
         if draw(st.integers(0, 5)):  # else a namespace package
             modules.append((f"{package}/__init__.py", package, True))
-        for name in draw(st.lists(st.sampled_from(MODULE_NAMES), min_size=1, max_size=4, unique=True)):
+        for name in draw(
+            st.lists(st.sampled_from(MODULE_NAMES), min_size=1, max_size=4, unique=True)
+        ):
             modules.append((f"{package}/{name}.py", f"{package}.{name}", False))
         if draw(st.booleans()):
             modules.append((f"{package}/sub/__init__.py", f"{package}.sub", True))
@@ -540,12 +558,17 @@ def projects(draw: st.DrawFn) -> tuple[dict[str, str], str]:
         if draw(st.booleans()):
             files["tests/conftest.py"] = (
                 "import pytest\n\n\n@pytest.fixture\ndef db():\n    return 1\n"
-                + draw(st.sampled_from(["", "\n\n@pytest.fixture\ndef client(db):\n    return db\n"]))
+                + draw(
+                    st.sampled_from(["", "\n\n@pytest.fixture\ndef client(db):\n    return db\n"])
+                )
             )
     for i in range(tests):
-        imports = [f"from {m} import {c}\n" for m in names for c in classes if f"class {c}(" in files[
-            next(r for r, mod, _ in modules if mod == m)
-        ]][:2]
+        imports = [
+            f"from {m} import {c}\n"
+            for m in names
+            for c in classes
+            if f"class {c}(" in files[next(r for r, mod, _ in modules if mod == m)]
+        ][:2]
         files[f"tests/test_gen{i}.py"] = "".join(imports) + draw(_test_module(
             [c for c in classes if any(c in line for line in imports)]
         ))  # fmt: skip
@@ -558,7 +581,9 @@ def projects(draw: st.DrawFn) -> tuple[dict[str, str], str]:
         for node in ast.parse(files[rel]).body:
             if isinstance(node, (ast.ClassDef, ast.FunctionDef)):
                 defined.append((module, node.name))
-                if isinstance(node, ast.ClassDef) and any("Enum" in ast.unparse(b) for b in node.bases):
+                if isinstance(node, ast.ClassDef) and any(
+                    "Enum" in ast.unparse(b) for b in node.bases
+                ):
                     enums.append((module, node.name))
             elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module in names:
                 imported.append(node.module)
@@ -576,9 +601,11 @@ def projects(draw: st.DrawFn) -> tuple[dict[str, str], str]:
     entries = []
     for _ in range(draw(st.integers(0, 3))):
         if draw(st.integers(0, 2)):
-            pool = defined if defined and draw(st.integers(0, 4)) else [
-                (draw(st.sampled_from(names)), draw(st.sampled_from(NAMES)))
-            ]
+            pool = (
+                defined
+                if defined and draw(st.integers(0, 4))
+                else [(draw(st.sampled_from(names)), draw(st.sampled_from(NAMES)))]
+            )
             old = ".".join(draw(st.sampled_from(pool)))
             fields = ['message = "gone"']
             if draw(st.integers(0, 3)):
@@ -629,7 +656,9 @@ def test_generated_projects() -> None:
     wanted = {"SOT101", "SOT102", "SOT103", "SOT201", "SOT202", "SOT301", "SOT401", "SOT402",
               "SOT403", "SOT404", "SOT901"}  # fmt: skip
     assert wanted <= set(stats), sorted(stats.items())
-    fixes = {f"fixed:{c}" for c in ("SOT101", "SOT102", "SOT103", "SOT201", "SOT202", "SOT301", "SOT901")}
+    fixes = {
+        f"fixed:{c}" for c in ("SOT101", "SOT102", "SOT103", "SOT201", "SOT202", "SOT301", "SOT901")
+    }
     assert fixes <= set(stats), sorted(stats.items())
 
 

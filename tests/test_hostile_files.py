@@ -56,8 +56,14 @@ def _big_module(n_lines: int, marks: dict[int, str]) -> str:
     i = 0
     blocks = [
         lambda i: [f"def func_{i}(a, b={i}):", f"    return a + b  # {i}", ""],
-        lambda i: [f"class Klass{i}:", f"    attr = {i}", "", "    def m(self):",
-                   "        return self.attr", ""],  # fmt: skip
+        lambda i: [
+            f"class Klass{i}:",
+            f"    attr = {i}",
+            "",
+            "    def m(self):",
+            "        return self.attr",
+            "",
+        ],  # fmt: skip
         lambda i: [f"VALUE_{i} = [{i}, 'x', {{'k': {i}}}]"],
         lambda i: [f"if VALUE_{i - 1}:", f"    import os as os_{i}", ""],
     ]
@@ -225,8 +231,11 @@ def test_mixed_newlines_positions_follow_pythons_line_count(
     assert b"noqa" not in fixed and b"Old" not in fixed
     assert fixed.startswith(b"import os\r\n")
     assert b"d = 3\r" in fixed and b"c = 2\r\n" in fixed
-    missing = fixed.replace(b"\r\n", b"\n").replace(b"\r", b"\n").split(b"\n").index(
-        b"from app.models import Missing"
+    missing = (
+        fixed.replace(b"\r\n", b"\n")
+        .replace(b"\r", b"\n")
+        .split(b"\n")
+        .index(b"from app.models import Missing")
     )
     assert _where(_check(root), "app/mixed.py") == [(missing + 1, 24, "SOT103")]
 
@@ -355,7 +364,7 @@ def test_vanished_file_with_a_warm_cache(
 @pytest.mark.parametrize(
     ("data", "needle"),
     [
-        (b"[tool.ssotlint]\nselect = [\"SOT\"\n", "invalid TOML"),
+        (b'[tool.ssotlint]\nselect = ["SOT"\n', "invalid TOML"),
         (b"[tool.ssotlint]\nsrc = ['.']\n[tool.ssotlint]\n", "invalid TOML"),
         (b"[tool.ssotlint]\n# caf\xe9\n", "cannot read"),
         (b"[tool.ssotlint\n", "invalid TOML"),
@@ -387,7 +396,7 @@ def test_broken_pyproject_is_exit_2_with_a_clear_message(
 def test_broken_pyproject_from_the_entry_points(make_project: Callable[..., Path]) -> None:
     """The real `ssotlint` and flake8: a clear message, no traceback."""
     root = make_project(BASE)
-    (root / "pyproject.toml").write_bytes(b"[tool.ssotlint]\nselect = [\"SOT\"\n")
+    (root / "pyproject.toml").write_bytes(b'[tool.ssotlint]\nselect = ["SOT"\n')
     proc = run_cli("check", cwd=root)
     assert proc.returncode == 2, (proc.stdout, proc.stderr)
     assert "Traceback" not in proc.stderr
