@@ -202,8 +202,7 @@ print(f"traced: {current / 2**20:.0f} MiB held at the end (result alive), peak {
 print(f"{len(result.diagnostics)} findings in {result.files_checked} files")
 for stat in snap.statistics("traceback" if int(sys.argv[1]) > 1 else "lineno")[:25]:
     print(f"{stat.size / 2**20:8.1f} MiB {stat.count:9d} blocks  " + " <- ".join(
-        f"{f.filename.rsplit('/', 2)[-2] + '/' + f.filename.rsplit('/', 1)[-1]}:{f.lineno}"
-        for f in stat.traceback[:4]))
+        f"{'/'.join(f.filename.split('/')[-2:])}:{f.lineno}" for f in reversed(stat.traceback)))
 """
 
 
@@ -226,7 +225,8 @@ def main() -> int:
     per_copy = sum(python_lines(src / part)[1] for part in ("django", "tests"))
     copies = args.copies or max(1, math.ceil(args.lines / per_copy))
     started = time.perf_counter()
-    tree = build_tree(src, work / "tree", copies, not args.no_rewrite)
+    name = f"tree-{copies}" + ("-raw" if args.no_rewrite else "")
+    tree = build_tree(src, work / name, copies, not args.no_rewrite)
     files, lines = python_lines(tree)
     print(f"tree: {tree} ({copies} copies, {files} files, {lines:,} lines; "
           f"ready in {time.perf_counter() - started:.1f}s)", flush=True)  # fmt: skip
