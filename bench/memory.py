@@ -198,7 +198,8 @@ result = run_check(resolve_config(None, Path.cwd()),
                    CheckOptions(use_cache=False, jobs=int(sys.argv[2])))
 current, peak = tracemalloc.get_traced_memory()
 snap = tracemalloc.take_snapshot()
-print(f"traced: {current / 2**20:.0f} MiB held at the end (result alive), peak {peak / 2**20:.0f} MiB")
+print(f"traced: {current / 2**20:.0f} MiB held at the end (result alive), "
+      f"peak {peak / 2**20:.0f} MiB")
 print(f"{len(result.diagnostics)} findings in {result.files_checked} files")
 for stat in snap.statistics("traceback" if int(sys.argv[1]) > 1 else "lineno")[:25]:
     print(f"{stat.size / 2**20:8.1f} MiB {stat.count:9d} blocks  " + " <- ".join(

@@ -80,6 +80,7 @@ def _analyse(ctx: FileContext) -> TestFile | None:
     if not is_test_file(ctx.path, settings):
         return None
     parsed = parse_module(ctx.record.module, ctx.text)
+    MODULES.put(ctx.record, parsed)  # its own classes as bases: the buffer's, not the disk's
     deleted = {  # `del BaseTests` at module level: a common way to hide a base from pytest
         target.id
         for stmt in parsed.tree.body

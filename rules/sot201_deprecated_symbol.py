@@ -144,7 +144,7 @@ class DeprecatedSymbol(Rule):
         reexported = self.ctx.index.is_reexported(self.ctx.record.module, imp.bound_name)
         if reexported:
             via += "; re-exported from here, so other modules' imports must move first"
-        if hit.drop_in and hit.replacement and not reexported:
+        if hit.drop_in and hit.replacement and hit.replacement != hit.qualname and not reexported:
             fix = Fix(
                 "safe",
                 f"replace with `{hit.replacement}`",
@@ -169,7 +169,7 @@ class DeprecatedSymbol(Rule):
             if hit is None:
                 continue
             fix = None
-            if hit.drop_in and hit.replacement:
+            if hit.drop_in and hit.replacement and hit.replacement != hit.qualname:
                 fix = Fix(
                     "safe",
                     f"replace with `{hit.replacement}`",

@@ -120,7 +120,14 @@ class DeprecatedModule(Rule):
 
     def _fix(self, imports: list[ImportRecord], hit: DeprecatedTarget) -> Fix | None:
         first = imports[0]
-        if not hit.replacement or not first.is_from or first.module != hit.qualname:
+        if (
+            not hit.replacement
+            or hit.replacement == hit.qualname
+            or hit.replacement.startswith(hit.qualname + ".")  # still inside the deprecated one
+            or hit.replacement == self.ctx.record.module  # a module cannot import from itself
+            or not first.is_from
+            or first.module != hit.qualname
+        ):
             return None
         index = self.ctx.index
         for imp in imports:

@@ -29,6 +29,7 @@ import ast
 import difflib
 from collections.abc import Iterable
 
+from ssotlint.rules._shared import node_span
 from ssotlint.rules._testsuite import TestFile, analyse, class_marks, conftest_chain
 
 from ssotlint.index import Span
@@ -236,8 +237,10 @@ class MissingFixture(Rule):
         for name, node in uses:
             if name in available:
                 continue
-            span = Span(node.lineno, node.col_offset + 1, node.end_lineno or node.lineno,
-                        (node.end_col_offset or 0) + 1)  # fmt: skip
+            span = node_span(self.ctx, node)
+            if span.line == span.end_line and span.end_column - span.column == len(name) + 2:
+                # point at the fixture name, not at its quotes
+                span = Span(span.line, span.column + 1, span.line, span.end_column - 1)
             self._report(name, span, "usefixtures", available)
 
     def _report(self, name: str, span: Span, where: str, available: set[str]) -> None:

@@ -806,6 +806,9 @@ def _fix_file(
         before_count = sum(1 for d in res.diagnostics if d.code == code)
         if sum(1 for d in after if d.code == code) >= before_count:
             refused.add(code)  # the fix did not remove its finding: keep the old text
+            result.fix_errors.append(
+                f"{rec.relpath}: {code} fix refused: it would not remove the finding"
+            )
             continue
         text, data, rec, index = new_text, new_data, new_rec, new_index
         applied += len(batch)

@@ -154,6 +154,13 @@ class _Columns:
         )
 
 
+def _name_span(span: Span, name: str) -> Span:
+    """An import alias's span covers `name as asname`; findings point at the name only."""
+    if span.line != span.end_line:
+        return span
+    return Span(span.line, span.column, span.line, min(span.end_column, span.column + len(name)))
+
+
 def _decorators(nodes: list[ast.expr]) -> list[tuple[str, str | None]]:
     out = []
     for dec in nodes:
@@ -335,7 +342,7 @@ class _Builder:
         if isinstance(stmt, ast.Import):
             for alias in stmt.names:
                 rec = ImportRecord(
-                    self.columns.span(alias), stmt.lineno, False, alias.name, None,
+                    _name_span(self.columns.span(alias), alias.name), stmt.lineno, False, alias.name, None,
                     alias.asname, 0, scope, type_checking, in_try,
                 )  # fmt: skip
                 self.rec.imports.append(rec)
@@ -353,7 +360,7 @@ class _Builder:
                     self.rec.star_imports.append(module)
                 continue
             rec = ImportRecord(
-                self.columns.span(alias), stmt.lineno, True, module, alias.name,
+                _name_span(self.columns.span(alias), alias.name), stmt.lineno, True, module, alias.name,
                 alias.asname, stmt.level, scope, type_checking, in_try,
             )  # fmt: skip
             self.rec.imports.append(rec)

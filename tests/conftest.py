@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -30,6 +31,40 @@ def make_project(tmp_path: Path) -> Callable[..., Path]:
         return write_project(tmp_path / name, files, config)
 
     return make
+
+
+Cli = Callable[..., tuple[int, str, str]]
+
+
+@pytest.fixture
+def cli(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Cli:
+    """`ssotlint ARGS` in-process from `root`: (exit code, stdout, stderr).
+
+    In-process so a traceback fails the test instead of hiding in a subprocess's stderr."""
+    monkeypatch.setenv("NO_COLOR", "1")
+
+    def run(root: Path, *args: str) -> tuple[int, str, str]:
+        from ssotlint.cli import main
+
+        monkeypatch.chdir(root)
+        capsys.readouterr()
+        code = main(list(args))
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return run
+
+
+@pytest.fixture
+def golden(tmp_path: Path) -> Path:
+    """A private copy of examples/golden-path (never touch the original)."""
+    dest = tmp_path / "golden-path"
+    shutil.copytree(
+        EXAMPLE,
+        dest,
+        ignore=shutil.ignore_patterns(".ssotlint_cache", "__pycache__", ".ssotlint-baseline.json"),
+    )
+    return dest
 
 
 def run_cli(*args: str, cwd: Path, stdin: str | None = None) -> subprocess.CompletedProcess[str]:

@@ -10,29 +10,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import EXAMPLE, run_cli
+from conftest import EXAMPLE, Cli, run_cli
 
 from ssotlint.baseline import Baseline, BaselineError, LineReader, fingerprint, match
-from ssotlint.cli import main
 from ssotlint.diagnostics import Diagnostic
 
-Cli = Callable[..., tuple[int, str, str]]
 BASELINE = ".ssotlint-baseline.json"
-
-
-@pytest.fixture
-def cli(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Cli:
-    """`ssotlint ARGS` in-process from `root`: (exit code, stdout, stderr)."""
-    monkeypatch.setenv("NO_COLOR", "1")
-
-    def run(root: Path, *args: str) -> tuple[int, str, str]:
-        monkeypatch.chdir(root)
-        capsys.readouterr()
-        code = main(list(args))
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    return run
 
 
 CONFIG = """

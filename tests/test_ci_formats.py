@@ -7,7 +7,6 @@ import importlib.resources
 import itertools
 import json
 import re
-import shutil
 from collections import Counter
 from collections.abc import Callable
 from functools import cache
@@ -18,39 +17,9 @@ from xml.etree import ElementTree as ET
 
 import jsonschema
 import pytest
-from conftest import EXAMPLE, run_cli
+from conftest import Cli, run_cli
 
-from ssotlint.cli import main
 from ssotlint.rule import load_rules
-
-Cli = Callable[..., tuple[int, str, str]]
-
-
-@pytest.fixture
-def cli(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Cli:
-    """`ssotlint ARGS` in-process from `root`: (exit code, stdout, stderr)."""
-    monkeypatch.setenv("NO_COLOR", "1")
-
-    def run(root: Path, *args: str) -> tuple[int, str, str]:
-        monkeypatch.chdir(root)
-        capsys.readouterr()
-        code = main(list(args))
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    return run
-
-
-@pytest.fixture
-def golden(tmp_path: Path) -> Path:
-    dest = tmp_path / "golden-path"
-    shutil.copytree(
-        EXAMPLE,
-        dest,
-        ignore=shutil.ignore_patterns(".ssotlint_cache", "__pycache__", ".ssotlint-baseline.json"),
-    )
-    return dest
-
 
 CONFIG = """
 [tool.ssotlint.deprecated]

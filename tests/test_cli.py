@@ -10,10 +10,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import run_cli
+from conftest import Cli, run_cli
 
 from ssotlint import __version__
-from ssotlint.cli import main
 from ssotlint.rule import load_rules
 
 CONFIG = """
@@ -34,20 +33,6 @@ FILES = {
     "app/legacy/old.py": "from app.models import Old\nfrom app.old_manager import Manager\n",
     "scripts/tool.py": "from app.models import Old\n",
 }
-
-Cli = Callable[..., tuple[int, str, str]]
-
-
-@pytest.fixture
-def cli(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Cli:
-    def run(cwd: Path, *args: str) -> tuple[int, str, str]:
-        monkeypatch.chdir(cwd)
-        capsys.readouterr()
-        code = main(list(args))
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    return run
 
 
 @pytest.fixture

@@ -85,7 +85,7 @@ def _start(*args: str, cwd: Path, module: str = "ssotlint") -> subprocess.Popen[
 
 def _finish(procs: list[subprocess.Popen[str]]) -> list[tuple[int, str, str]]:
     outs = [p.communicate(timeout=300) for p in procs]
-    return [(p.returncode, o, e) for p, (o, e) in zip(procs, outs)]
+    return [(p.returncode, o, e) for p, (o, e) in zip(procs, outs, strict=True)]
 
 
 def _cache_is_whole(root: Path) -> list[Path]:

@@ -7,29 +7,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import run_cli
+from conftest import Cli, run_cli
 
 from ssotlint.cli import main, resolve_config
 from ssotlint.config import ConfigError
 
 FILES = {"app/__init__.py": "", "app/a.py": "x = 1\n"}
-
-
-Cli = Callable[..., tuple[int, str, str]]
-
-
-@pytest.fixture
-def cli(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Cli:
-    """`ssotlint ARGS` in-process from `root` (a traceback would fail the test)."""
-
-    def run(root: Path, *args: str) -> tuple[int, str, str]:
-        monkeypatch.chdir(root)
-        capsys.readouterr()
-        code = main(list(args))
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    return run
 
 
 def _assert_config_error(cli: Cli, root: Path, key: str, *args: str) -> str:

@@ -21,4 +21,4 @@ def test_catalogue_matches_rule_modules() -> None:
     from ssotlint.catalogue import SLUGS
     from ssotlint.rule import load_rules
 
-    assert SLUGS == {code: cls.slug for code, cls in load_rules().items()}
+    assert {code: cls.slug for code, cls in load_rules().items()} == SLUGS

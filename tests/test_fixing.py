@@ -11,9 +11,9 @@ from pathlib import Path
 
 import libcst as cst
 import pytest
-from conftest import EXAMPLE
+from conftest import EXAMPLE, Cli
 
-from ssotlint.cli import main, resolve_config
+from ssotlint.cli import resolve_config
 from ssotlint.engine import CheckOptions, RunResult, run_check
 from ssotlint.rule import load_rules
 
@@ -28,20 +28,6 @@ BASE = {
 }
 OLD = b"from app.old_manager import Manager"
 NEW = b"from app.manager import Manager"
-
-Cli = Callable[..., tuple[int, str, str]]
-
-
-@pytest.fixture
-def cli(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Cli:
-    def run(root: Path, *args: str) -> tuple[int, str, str]:
-        monkeypatch.chdir(root)
-        capsys.readouterr()
-        code = main(list(args))
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    return run
 
 
 def _check(root: Path, **kwargs: object) -> RunResult:

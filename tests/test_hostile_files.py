@@ -63,7 +63,7 @@ def _big_module(n_lines: int, marks: dict[int, str]) -> str:
             "    def m(self):",
             "        return self.attr",
             "",
-        ],  # fmt: skip
+        ],
         lambda i: [f"VALUE_{i} = [{i}, 'x', {{'k': {i}}}]"],
         lambda i: [f"if VALUE_{i - 1}:", f"    import os as os_{i}", ""],
     ]
@@ -426,3 +426,50 @@ def test_broken_unrelated_pyproject_above_is_skipped(make_project: Callable[...,
     proc = run_cli("check", "--format", "json", "--no-cache", cwd=inner)
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout) == []
+
+
+# --- unsaved buffers and rendering -------------------------------------------------------------
+
+
+def test_unsaved_buffer_base_class_is_the_buffers_not_the_disks(
+    make_project: Callable[..., Path],
+) -> None:
+    """An editor buffer whose own base class changed: the test rules read the buffer."""
+    from ssotlint.engine import Session
+
+    text = (
+        "import unittest\n\n\nclass Base(unittest.TestCase):\n    def setUp(self):\n"
+        "        self.a = 1\n\n\nclass TestX(Base):\n    def test_x(self):\n"
+        "        assert self.b\n"
+    )
+    root = make_project({"tests/__init__.py": "", "tests/test_x.py": text})
+    session = Session(resolve_config(None, root), use_cache=False)
+    disk = text.encode()
+
+    def codes(data: bytes) -> list[str]:
+        return [f"{d.line} {d.code}" for d in session.check_buffer("tests/test_x.py", data)]
+
+    assert codes(disk) == ["11 SOT401"]
+    assert codes(disk.replace(b"self.a = 1", b"self.b = 1")) == []  # the buffer's setUp
+    assert codes(disk) == ["11 SOT401"]
+    # the disk copy changed since indexing: the buffer (the indexed text) still counts
+    (root / "tests" / "test_x.py").write_bytes(disk.replace(b"self.a = 1", b"self.b = 1"))
+    assert codes(disk) == ["11 SOT401"]
+
+
+def test_text_format_snippet_after_form_feeds(
+    make_project: Callable[..., Path],
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    root = make_project(BASE, CONFIG)
+    (root / "app" / "ff.py").write_text(
+        "import os\n\x0c\nx = 1\n\x0c\nfrom app.models import Old\n"
+    )
+    monkeypatch.chdir(root)
+    monkeypatch.setenv("NO_COLOR", "1")
+    capsys.readouterr()
+    assert main(["check", "--no-cache", "--format", "text", "app/ff.py"]) == 1
+    out = capsys.readouterr().out
+    assert "5:24" in out
+    assert "from app.models import Old" in out  # the finding's own line, not line 5 of splitlines()

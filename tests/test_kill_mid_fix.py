@@ -15,6 +15,7 @@ delays land inside the fix. A few kill points spawn the real `python -m ssotlint
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import random
@@ -106,10 +107,8 @@ def _kill_after(pid: int, delay: float) -> int | None:
         if done:
             return os.waitstatus_to_exitcode(status)
         time.sleep(min(0.002, max(0.0, deadline - time.monotonic())))
-    try:
+    with contextlib.suppress(ProcessLookupError):  # it may have ended meanwhile
         os.kill(pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
     _, status = os.waitpid(pid, 0)
     code = os.waitstatus_to_exitcode(status)
     return None if code == -signal.SIGKILL else code

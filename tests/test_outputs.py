@@ -12,8 +12,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from conftest import Cli
 
-from ssotlint.cli import main
 from ssotlint.diagnostics import Diagnostic, Fix
 from ssotlint.output import render_github, render_json, render_text
 
@@ -40,21 +40,6 @@ FILES = {
     "app/broken.py": "def (:\n",
 }
 ANSI = re.compile(r"\x1b\[")
-
-Cli = Callable[..., tuple[int, str, str]]
-
-
-@pytest.fixture
-def cli(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Cli:
-    def run(root: Path, *args: str) -> tuple[int, str, str]:
-        monkeypatch.chdir(root)
-        monkeypatch.setenv("NO_COLOR", "1")
-        capsys.readouterr()
-        code = main(list(args))
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    return run
 
 
 @pytest.fixture

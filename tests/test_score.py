@@ -5,47 +5,17 @@ from __future__ import annotations
 import ast
 import json
 import re
-import shutil
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import EXAMPLE, run_cli
+from conftest import Cli, run_cli
 
-from ssotlint.cli import main, resolve_config
+from ssotlint.cli import resolve_config
 from ssotlint.diagnostics import Diagnostic, Sites
 from ssotlint.engine import CheckOptions, run_check
 from ssotlint.score import FAMILIES, compute
-
-Cli = Callable[..., tuple[int, str, str]]
-
-
-@pytest.fixture
-def cli(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Cli:
-    """`ssotlint ARGS` in-process from `root`: (exit code, stdout, stderr)."""
-    monkeypatch.setenv("NO_COLOR", "1")
-
-    def run(root: Path, *args: str) -> tuple[int, str, str]:
-        monkeypatch.chdir(root)
-        capsys.readouterr()
-        code = main(list(args))
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    return run
-
-
-@pytest.fixture
-def golden(tmp_path: Path) -> Path:
-    """A private copy of examples/golden-path (never touch the original)."""
-    dest = tmp_path / "golden-path"
-    shutil.copytree(
-        EXAMPLE,
-        dest,
-        ignore=shutil.ignore_patterns(".ssotlint_cache", "__pycache__", ".ssotlint-baseline.json"),
-    )
-    return dest
 
 
 def score_json(cli: Cli, root: Path, *extra: str) -> dict:

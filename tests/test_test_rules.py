@@ -1,4 +1,3 @@
-# ruff: noqa: E501  (tables of tiny inline projects read better unwrapped)
 """SOT301 and SOT401-SOT404: every resolution path of issue 4, one positive and one negative case.
 
 Each case is a tiny project (files, extra pyproject config) linted in-process with one or more
