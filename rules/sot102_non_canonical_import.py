@@ -97,6 +97,8 @@ class NonCanonicalImport(Rule):
             if info is None:
                 continue
             home = info.effective_home
+            if home == self.ctx.record.module:
+                continue  # the home module itself: importing from itself is never the fix
             ok = home is None or imp.module == home
             self.ctx.site(self.code, ok)
             if not ok and home is not None:

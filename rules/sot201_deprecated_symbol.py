@@ -144,7 +144,7 @@ class DeprecatedSymbol(Rule):
         reexported = self.ctx.index.is_reexported(self.ctx.record.module, imp.bound_name)
         if reexported:
             via += "; re-exported from here, so other modules' imports must move first"
-        if hit.drop_in and hit.replacement and hit.replacement != hit.qualname and not reexported:
+        if self._drop_in(hit) and not reexported:
             fix = Fix(
                 "safe",
                 f"replace with `{hit.replacement}`",
@@ -156,6 +156,14 @@ class DeprecatedSymbol(Rule):
                 },
             )
         self.ctx.report(self.code, imp.span, _message(imp.name or "", hit) + via, fix, hit.qualname)
+
+    def _drop_in(self, hit: DeprecatedTarget) -> bool:
+        """Is there a rename fix: a drop-in replacement that is not deprecated itself?"""
+        if not (hit.drop_in and hit.replacement and hit.replacement != hit.qualname):
+            return False
+        targets = deprecated_symbols(self.ctx.index, self.ctx.config)
+        res = self.ctx.index.resolve_dotted(hit.replacement)
+        return lookup_deprecated(targets, hit.replacement, res) is None
 
     def _attribute_uses(self, targets: dict[str, DeprecatedTarget]) -> None:
         """`models.DeepAgentState` where `models` is an imported module."""
@@ -169,7 +177,7 @@ class DeprecatedSymbol(Rule):
             if hit is None:
                 continue
             fix = None
-            if hit.drop_in and hit.replacement and hit.replacement != hit.qualname:
+            if self._drop_in(hit):
                 fix = Fix(
                     "safe",
                     f"replace with `{hit.replacement}`",

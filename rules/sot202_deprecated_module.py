@@ -133,6 +133,9 @@ class DeprecatedModule(Rule):
         for imp in imports:
             if imp.name is None or not index.resolve(hit.replacement, imp.name).found:
                 return None
+            target = f"{hit.replacement}.{imp.name}"
+            if target == hit.qualname or target.startswith(hit.qualname + "."):
+                return None  # `from app import utils` would import the deprecated module again
         return Fix(
             "safe",
             f"import from `{hit.replacement}`",
