@@ -107,33 +107,44 @@ def tracked_names(index: ProjectIndex, config: Config) -> dict[str, Tracked]:
     """Names that must have a single home: duplicated enums/classes and configured ones."""
 
     def build() -> dict[str, Tracked]:
-        any_class = "class" in config.canonical_kinds
-        by_name: dict[str, list[tuple[str, ClassRecord]]] = {}
-        for rec, cls in index.iter_classes():
-            if not all(part.isidentifier() for part in rec.module.split(".")):
-                continue  # `migrations/0001_initial.py`: no import can name it, nor its classes
-            if any_class or index.is_enum(rec.module, cls.name):
-                by_name.setdefault(cls.name, []).append((rec.module, cls))
-        names = {n for n, defs in by_name.items() if len({m for m, _ in defs}) >= 2}
-        names.update(config.canonical_symbols)
-        canonical_modules = set(config.canonical_modules)
-        for name, defs in by_name.items():
-            if any(mod in canonical_modules for mod, _ in defs):
-                names.add(name)
-        counts = index.import_counts()
-        out = {}
-        for name in sorted(names):
-            defs = by_name.get(name, [])
-            home = config.canonical_symbols.get(name)
-            if home is None:
-                home = next((m for m, _ in defs if m in canonical_modules), None)
-            suggested = None
-            if home is None and defs:
-                suggested = max(defs, key=lambda d: (counts[(d[0], name)], -len(d[0]), d[0]))[0]
-            out[name] = Tracked(name, defs, home, suggested)
-        return out
+        plain = index.fact("tracked-names", lambda: _tracked_plain(index, config))
+        return {
+            name: Tracked(name, [(m, index.modules[m].classes[name]) for m in defs], home, hint)
+            for name, (defs, home, hint) in plain.items()
+        }
 
     return index.derived("tracked-names", build)
+
+
+def _tracked_plain(
+    index: ProjectIndex, config: Config
+) -> dict[str, tuple[list[str], str | None, str | None]]:
+    """name -> (defining modules, configured home, suggested home): plain data, cacheable."""
+    any_class = "class" in config.canonical_kinds
+    by_name: dict[str, list[str]] = {}
+    for rec, cls in index.iter_classes():
+        if not all(part.isidentifier() for part in rec.module.split(".")):
+            continue  # `migrations/0001_initial.py`: no import can name it, nor its classes
+        if any_class or index.is_enum(rec.module, cls.name):
+            by_name.setdefault(cls.name, []).append(rec.module)
+    names = {n for n, mods in by_name.items() if len(set(mods)) >= 2}
+    names.update(config.canonical_symbols)
+    canonical_modules = set(config.canonical_modules)
+    for name, mods in by_name.items():
+        if any(mod in canonical_modules for mod in mods):
+            names.add(name)
+    counts = index.import_counts()
+    out = {}
+    for name in sorted(names):
+        mods = by_name.get(name, [])
+        home = config.canonical_symbols.get(name)
+        if home is None:
+            home = next((m for m in mods if m in canonical_modules), None)
+        suggested = None
+        if home is None and mods:
+            suggested = max(mods, key=lambda m: (counts[(m, name)], -len(m), m))
+        out[name] = (mods, home, suggested)
+    return out
 
 
 def import_map(ctx: FileContext) -> dict[str, ImportRecord]:

@@ -21,14 +21,16 @@ when the canonical enum has every member of the duplicate with an equal value.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-import libcst as cst
 from ssotlint.rules._shared import Tracked, members_comparison, tracked_names
 
 from ssotlint.diagnostics import Fix
-from ssotlint.fixes import dotted_node
 from ssotlint.index import ClassRecord
 from ssotlint.rule import Example, FixContext, Rule
+
+if TYPE_CHECKING:
+    import libcst as cst
 
 CANON = "from enum import Enum\n\n\nclass Status(Enum):\n    DONE = 'done'\n    FAILED = 'failed'\n"
 COPY = "import enum\n\n\nclass Status(enum.Enum):\n    DONE = 'done'\n    FAILED = 'failed'\n"
@@ -137,6 +139,10 @@ class DuplicateDefinition(Rule):
 
     @classmethod
     def apply_fixes(cls, module: cst.Module, fixes: Sequence[Fix], ctx: FixContext) -> cst.Module:
+        import libcst as cst
+
+        from ssotlint.fixes import dotted_node
+
         targets = {str(f.data["name"]): str(f.data["module"]) for f in fixes}
         body: list[cst.BaseStatement] = []
         for stmt in module.body:

@@ -23,8 +23,8 @@ reported without a fix.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-import libcst as cst
 from ssotlint.rules._shared import (
     Tracked,
     attribute_references,
@@ -34,9 +34,11 @@ from ssotlint.rules._shared import (
 )
 
 from ssotlint.diagnostics import Fix
-from ssotlint.fixes import NameMove, move_imported_names
 from ssotlint.index import ImportRecord, Kind, Resolution
 from ssotlint.rule import Example, FixContext, Rule
+
+if TYPE_CHECKING:
+    import libcst as cst
 
 CANON = "from enum import Enum\n\n\nclass Status(Enum):\n    DONE = 'done'\n"
 FILES = {
@@ -152,6 +154,8 @@ class NonCanonicalImport(Rule):
 
     @classmethod
     def apply_fixes(cls, module: cst.Module, fixes: Sequence[Fix], ctx: FixContext) -> cst.Module:
+        from ssotlint.fixes import NameMove, move_imported_names
+
         moves = [
             NameMove(int(f.data["line"]), int(f.data["column"]), str(f.data["module"]))
             for f in fixes

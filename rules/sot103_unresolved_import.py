@@ -22,13 +22,14 @@ one first-party definition: the import is rewritten there, keeping aliases.
 from __future__ import annotations
 
 from collections.abc import Sequence
-
-import libcst as cst
+from typing import TYPE_CHECKING
 
 from ssotlint.diagnostics import Fix
-from ssotlint.fixes import NameMove, move_imported_names
 from ssotlint.index import ImportRecord, Kind
 from ssotlint.rule import Example, FixContext, Rule
+
+if TYPE_CHECKING:
+    import libcst as cst
 
 FILES = {
     "app/__init__.py": "",
@@ -167,6 +168,8 @@ class UnresolvedImport(Rule):
 
     @classmethod
     def apply_fixes(cls, module: cst.Module, fixes: Sequence[Fix], ctx: FixContext) -> cst.Module:
+        from ssotlint.fixes import NameMove, move_imported_names
+
         moves = [
             NameMove(int(f.data["line"]), int(f.data["column"]), str(f.data["module"]))
             for f in fixes

@@ -30,8 +30,8 @@ there is no fix: the message says what to use instead.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-import libcst as cst
 from ssotlint.rules._shared import (
     DeprecatedTarget,
     attribute_references,
@@ -42,9 +42,11 @@ from ssotlint.rules._shared import (
 )
 
 from ssotlint.diagnostics import Fix
-from ssotlint.fixes import rename_qualified
 from ssotlint.index import ImportRecord, Kind, Resolution
 from ssotlint.rule import Example, FixContext, Rule
+
+if TYPE_CHECKING:
+    import libcst as cst
 
 CONFIG = """
 [tool.ssotlint.deprecated]
@@ -195,6 +197,8 @@ class DeprecatedSymbol(Rule):
 
     @classmethod
     def apply_fixes(cls, module: cst.Module, fixes: Sequence[Fix], ctx: FixContext) -> cst.Module:
+        from ssotlint.fixes import rename_qualified
+
         renames = sorted({(f.data["old"], f.data["new"]) for f in fixes})
         relative = {int(f.data["line"]): str(f.data["module"]) for f in fixes if f.data["module"]}
         return rename_qualified(module, renames, relative)

@@ -19,14 +19,16 @@ because every `OLD.x` use would need checking too.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-import libcst as cst
 from ssotlint.rules._shared import DeprecatedTarget, deprecated_modules
 
 from ssotlint.diagnostics import Fix
-from ssotlint.fixes import replace_from_module
 from ssotlint.index import ImportRecord
 from ssotlint.rule import Example, FixContext, Rule
+
+if TYPE_CHECKING:
+    import libcst as cst
 
 CONFIG = """
 [tool.ssotlint.deprecated]
@@ -144,6 +146,8 @@ class DeprecatedModule(Rule):
 
     @classmethod
     def apply_fixes(cls, module: cst.Module, fixes: Sequence[Fix], ctx: FixContext) -> cst.Module:
+        from ssotlint.fixes import replace_from_module
+
         return replace_from_module(
             module, {int(f.data["line"]): str(f.data["module"]) for f in fixes}
         )

@@ -26,13 +26,16 @@ async-base = "test_framework.base.SSotAsyncTestCase"
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-import libcst as cst
 from ssotlint.rules._testsuite import TestClass, analyse, resolved_bases
 
 from ssotlint.diagnostics import Fix
 from ssotlint.rule import Example, FixContext, Rule
 from ssotlint.testmodel import ASYNC_UNITTEST, ASYNC_UNITTEST_BASES, SYNC_UNITTEST_BASES
+
+if TYPE_CHECKING:
+    import libcst as cst
 
 CONFIG = """
 [tool.ssotlint.tests]
@@ -172,6 +175,7 @@ class NonSsotTestBase(Rule):
 
 def _swap_bases_command() -> type:
     """The codemod class, built on first use (libcst.codemod is slow to import)."""
+    import libcst as cst
     from libcst.codemod import CodemodContext, VisitorBasedCodemodCommand
     from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
 
@@ -219,6 +223,7 @@ def _swap_bases_command() -> type:
 
 
 def swap_bases(module: cst.Module, targets: list[dict[str, object]]) -> cst.Module:
+    import libcst as cst
     from libcst.codemod import CodemodContext, TransformSuccess, transform_module
 
     command = _swap_bases_command()(CodemodContext(), targets)

@@ -30,8 +30,8 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-import libcst as cst
 from ssotlint.rules._testsuite import TestClass, TestFile, analyse, class_marks, conftest_chain
 from ssotlint.rules.sot301_non_ssot_test_base import swap_bases
 
@@ -52,6 +52,9 @@ from ssotlint.testmodel import (
     module_fixtures,
     usefixtures_names,
 )
+
+if TYPE_CHECKING:
+    import libcst as cst
 
 CONFIG = """
 [tool.ssotlint.tests]

@@ -9,6 +9,7 @@ import hashlib
 import multiprocessing
 import os
 import sys
+import time
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -28,9 +29,12 @@ from ssotlint.index import (
     build_record,
     content_digest,
     index_digest,
+    shape,
 )
 
 if TYPE_CHECKING:
+    from libcst import BatchableCSTVisitor
+
     from ssotlint.rule import FileContext, Rule
 from ssotlint.source import SourceError, decode, python_lines, read_source, write_atomic
 
@@ -97,13 +101,38 @@ def _most_specific(code: str, prefixes: Iterable[str]) -> int:
 # --- index -----------------------------------------------------------------
 
 
-def _index_one(item: tuple[str, str, str, bool]) -> tuple[tuple[int, int], ModuleRecord]:
-    path, relpath, module, is_package = item
+# What a file looked like when it was indexed: (mtime_ns, ctime_ns, size, settled).
+# `settled`: both times were over RACY_NS old when taken, so an edit since would have moved
+# ctime (nothing can set ctime back: `cp -p`, `touch -r` and checkouts all move it) and the
+# stamp alone proves the content unchanged. Unsettled stamps are checked by content hash,
+# like git's racy-index entries.
+Stamp = tuple[int, int, int, bool]
+MISSING_STAMP: Stamp = (0, 0, -1, False)
+RACY_NS = 2_000_000_000  # file system clocks tick coarsely: recent times may repeat
+
+
+def _stamp(path: str | Path) -> Stamp:
     try:
-        stat = os.stat(path)
-        key = (stat.st_mtime_ns, stat.st_size)
+        st = os.stat(path)
     except OSError:
-        key = (0, -1)
+        return MISSING_STAMP
+    settled = max(st.st_mtime_ns, st.st_ctime_ns) < time.time_ns() - RACY_NS
+    return (st.st_mtime_ns, st.st_ctime_ns, st.st_size, settled)
+
+
+def _unchanged(path: Path, old: object, digest: str) -> Stamp | None:
+    """The file's current stamp if its content is still `digest` (else None)."""
+    stamp = _stamp(path)
+    if stamp[2] < 0:
+        return None
+    if isinstance(old, tuple) and len(old) == 4 and old[3] and old[:3] == stamp[:3]:
+        return stamp
+    return stamp if _same_content(path, digest) else None
+
+
+def _index_one(item: tuple[str, str, str, bool]) -> tuple[Stamp, ModuleRecord]:
+    path, relpath, module, is_package = item
+    key = _stamp(path)  # before reading: an edit during the read shows next time
     try:
         data = read_source(Path(path))
     except SourceError as exc:
@@ -113,7 +142,7 @@ def _index_one(item: tuple[str, str, str, bool]) -> tuple[tuple[int, int], Modul
 
 
 def _same_content(path: Path, digest: str) -> bool:
-    """The cache is content-hash keyed: `cp -p` or a fast checkout can keep size and mtime."""
+    """The cache is content-hash keyed: a restored cache or a fresh clone moves every stamp."""
     try:
         return content_digest(read_source(path)) == digest
     except SourceError:
@@ -141,7 +170,8 @@ def build_index(
     if not isinstance(stored, dict):
         stored = {}
     records: dict[str, ModuleRecord] = {}
-    fresh: dict[str, tuple[tuple[int, int], ModuleRecord]] = {}
+    fresh: dict[str, tuple[Stamp, ModuleRecord]] = {}
+    restamped = False
     todo: list[tuple[str, str, str, bool]] = []
     for f in files:
         if f.relpath in overrides:
@@ -150,26 +180,19 @@ def build_index(
             )
             continue
         entry = stored.get(f.relpath)
-        if entry is not None:
-            try:
-                stat = f.path.stat()
-                key = (stat.st_mtime_ns, stat.st_size)
-            except OSError:
-                key = (0, -1)
+        if isinstance(entry, tuple) and len(entry) == 2:
             old_key, rec = entry
-            if (
-                old_key == key
-                and rec.module == f.module
-                and key[1] >= 0
-                and _same_content(f.path, rec.digest)
-            ):
-                records[f.relpath] = rec
-                fresh[f.relpath] = entry
-                continue
+            if rec.module == f.module:
+                stamp = _unchanged(f.path, old_key, rec.digest)
+                if stamp is not None:
+                    records[f.relpath] = rec
+                    fresh[f.relpath] = (stamp, rec)
+                    restamped = restamped or stamp != old_key
+                    continue
         todo.append((str(f.path), f.relpath, f.module, f.is_package))
     workers = jobs if jobs is not None else (os.cpu_count() or 1)
     ctx = _pool_context()
-    built: Iterable[tuple[tuple[int, int], ModuleRecord]]
+    built: Iterable[tuple[Stamp, ModuleRecord]]
     if len(todo) >= POOL_THRESHOLD and workers > 1 and ctx is not None:
         with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
             chunk = max(1, len(todo) // (workers * 8))
@@ -179,7 +202,7 @@ def build_index(
     for key, rec in built:
         records[rec.relpath] = rec
         fresh[rec.relpath] = (key, rec)
-    if todo or len(fresh) != len(stored):
+    if todo or restamped or len(fresh) != len(stored):
         cache.save("index", fresh)
         cache.save(
             MANIFEST, {rel: (key, rec.digest, rec.module) for rel, (key, rec) in fresh.items()}
@@ -233,14 +256,12 @@ class Linter:
         ]
         for rule in active:
             self._guard(rule, ctx, rule.check)
-        wanting = [r for r in active if self._guard(r, ctx, r.wants_cst)]
-        if wanting:
+        visitors = [v for v in (self._visitor(rule, ctx) for rule in active) if v is not None]
+        if visitors:
             try:
-                import libcst as cst
-                from libcst.metadata import MetadataWrapper
+                from ssotlint.cstpass import visit_batched
 
-                wrapper = MetadataWrapper(cst.parse_module(ctx.text), unsafe_skip_copy=True)
-                wrapper.visit_batched(wanting)
+                visit_batched(ctx.text, visitors)
             except Exception as exc:  # libcst parser limits, recursion
                 ctx.diagnostics.append(
                     _diag(PARSE_ERROR, record.relpath, Span(1, 1, 1, 1), f"libcst failed: {exc}")
@@ -249,6 +270,16 @@ class Linter:
         if "noqa" in ctx.text.lower() or "ssotlint:" in ctx.text:
             diags = self._suppress(ctx, diags, enabled)
         return FileResult(diags, ctx.sites)
+
+    @classmethod
+    def _visitor(cls, rule: Rule, ctx: FileContext) -> BatchableCSTVisitor | None:
+        visitor: list[BatchableCSTVisitor | None] = [None]
+
+        def ask() -> None:
+            visitor[0] = rule.cst_visitor()
+
+        cls._guard(rule, ctx, ask)
+        return visitor[0]
 
     @staticmethod
     def _guard(rule: Rule, ctx: FileContext, call: Callable[[], object]) -> bool:
@@ -413,18 +444,20 @@ def _cached_run(
     if not isinstance(manifest, dict):
         return None
     digests: dict[str, str] = {}
+    restamped = {}
     for f in files:
         entry = manifest.get(f.relpath)
         if not isinstance(entry, tuple) or len(entry) != 3 or entry[2] != f.module:
             return None
         key, digest, _ = entry
-        try:
-            stat = os.stat(f.path)
-        except OSError:
+        stamp = _unchanged(f.path, key, digest)
+        if stamp is None:
             return None
-        if (stat.st_mtime_ns, stat.st_size) != key or not _same_content(f.path, digest):
-            return None
+        if stamp != key:
+            restamped[f.relpath] = (stamp, digest, f.module)
         digests[f.relpath] = digest
+    if restamped:  # settled since: the next run trusts the stamps instead of hashing
+        cache.save(MANIFEST, {**manifest, **restamped})
     stored = cache.load(results_key(config, selection, digests))
     if not isinstance(stored, dict):
         return None
@@ -614,6 +647,9 @@ def _fix_project(
     return index
 
 
+FACTS_CACHE = "facts"
+
+
 class Session:
     """Project state kept by a long-lived process (the flake8 plugin, an editor)."""
 
@@ -631,6 +667,15 @@ class Session:
         try:
             self.files = {f.relpath: f for f in _discover_cached(config, cache)}
             self.index = build_index(config, list(self.files.values()), cache)
+            self.cache = cache
+            self.facts_key = f"{self.index.digest()}:{config.digest()}"
+            stored = cache.load(FACTS_CACHE)
+            if (
+                isinstance(stored, dict)
+                and stored.get("key") == self.facts_key
+                and isinstance(stored.get("facts"), dict)
+            ):
+                self.index.facts.update(stored["facts"])
         finally:
             # The index lives as long as the session: keep the collector off its objects
             # (the owner calls `gc.unfreeze()` when it drops its sessions).
@@ -654,12 +699,17 @@ class Session:
                 if current is not None
                 else ProjectIndex([*index.modules.values(), rec])
             )
-        return sorted(self.linter.check_file(index, rec, data).diagnostics, key=Diagnostic.sort_key)
+            if current is not None and shape(current) == shape(rec):
+                index.facts.update(self.index.facts)  # typing inside a function body
+        diagnostics = self.linter.check_file(index, rec, data).diagnostics
+        if self.index.facts_added:  # the next flake8 process starts from them
+            self.index.facts_added = False
+            self.cache.save(FACTS_CACHE, {"key": self.facts_key, "facts": self.index.facts})
+        return sorted(diagnostics, key=Diagnostic.sort_key)
 
 
 TREE_CACHE = "tree"
 TREE_FORMAT = 1  # bump when the stored shape changes
-RACY_NS = 2_000_000_000  # folders changed this recently may change again within one mtime tick
 
 
 def _discover_cached(config: Config, cache: Cache) -> list[SourceFile]:
@@ -684,8 +734,6 @@ def _discover_cached(config: Config, cache: Cache) -> list[SourceFile]:
             return [SourceFile(root / rel, rel, mod, pkg) for rel, mod, pkg in stored["files"]]
         except (TypeError, ValueError):
             pass  # not ours after all: walk
-    import time
-
     now = time.time_ns()
     folders = _folder_state(config)  # before the walk: a change during it shows next time
     files = discover(config)

@@ -10,14 +10,13 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, ClassVar
 
-import libcst as cst
-from libcst.metadata import PositionProvider
-
 from ssotlint.diagnostics import Diagnostic, Fix, Sites
 from ssotlint.index import ModuleRecord, ProjectIndex, Span
 from ssotlint.source import decode
 
 if TYPE_CHECKING:
+    import libcst as cst
+
     from ssotlint.config import Config
 
 
@@ -83,8 +82,13 @@ class FileContext:
 _REGISTRY: dict[str, type[Rule]] = {}
 
 
-class Rule(cst.BatchableCSTVisitor):
+class Rule:
     """A rule: index-level checks in `check`, optional CST visits in one batched pass.
+
+    Rules do not import libcst at module level: the flake8 plugin and warm runs load every
+    rule, and importing libcst costs ~0.25 s. A rule that needs the concrete syntax tree
+    returns a `libcst.BatchableCSTVisitor` from `cst_visitor` (see `ssotlint.cstpass`); the
+    engine parses the file once and runs all such visitors in one batched pass (as Fixit does).
 
     The module docstring of a rule is its documentation page.
     """
@@ -95,7 +99,6 @@ class Rule(cst.BatchableCSTVisitor):
     fix_summary: ClassVar[str] = "none"
     VALID: ClassVar[Sequence[Example]] = ()
     INVALID: ClassVar[Sequence[Example]] = ()
-    METADATA_DEPENDENCIES = (PositionProvider,)
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -105,7 +108,6 @@ class Rule(cst.BatchableCSTVisitor):
             _REGISTRY[cls.code] = cls
 
     def __init__(self, ctx: FileContext) -> None:
-        super().__init__()
         self.ctx = ctx
 
     @classmethod
@@ -116,16 +118,11 @@ class Rule(cst.BatchableCSTVisitor):
     def check(self) -> None:
         """Index-level checks (no CST needed)."""
 
-    def wants_cst(self) -> bool:
-        """Cheap prefilter: does this file need the batched CST pass for this rule?"""
-        return False
+    def cst_visitor(self) -> cst.BatchableCSTVisitor | None:
+        """A visitor for the batched CST pass over this file, or None (the cheap default).
 
-    def report_node(
-        self, node: cst.CSTNode, message: str, fix: Fix | None = None, symbol: str = ""
-    ) -> None:
-        pos = self.get_metadata(PositionProvider, node)
-        span = Span(pos.start.line, pos.start.column + 1, pos.end.line, pos.end.column + 1)
-        self.ctx.report(self.code, span, message, fix, symbol)
+        Decide from the index or the bytes first: parsing with libcst is ~8x `ast`."""
+        return None
 
     @classmethod
     def apply_fixes(cls, module: cst.Module, fixes: Sequence[Fix], ctx: FixContext) -> cst.Module:

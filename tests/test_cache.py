@@ -276,3 +276,46 @@ def test_cached_results_follow_a_fix(make_project: Callable[..., Path]) -> None:
     assert after_fix == EXPECTED
     assert (root / "app/z.py").read_text() == "from app.shapes import X\n"
     assert _run(root) == EXPECTED  # the cache did not keep the fixed finding
+
+
+def test_settled_stamps_are_trusted_without_rehashing(
+    make_project: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Old enough (mtime, ctime, size) stamps skip the content hash; anything else hashes."""
+    root = make_project(FILES, CONFIG)
+    hashed: list[str] = []
+    real = engine._same_content
+
+    def same_content(path: Path, digest: str) -> bool:
+        hashed.append(path.name)
+        return real(path, digest)
+
+    monkeypatch.setattr(engine, "_same_content", same_content)
+    assert _run(root) == EXPECTED
+    assert _run(root) == EXPECTED
+    assert len(hashed) == N_FILES  # fresh files: their stamps may still change unseen
+    monkeypatch.setattr(engine, "RACY_NS", 0)  # every file is now "old enough"
+    hashed.clear()
+    assert _run(root) == EXPECTED  # hashes once more, then stores settled stamps
+    hashed.clear()
+    assert _run(root) == EXPECTED
+    assert hashed == []
+    # An edit moves ctime, whatever it does to mtime and size: seen, not trusted.
+    path = root / "app/user.py"
+    st = path.stat()
+    path.write_text("from app.models import New\n")  # same length as before
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert _run(root) == ["app/other.py:1 SOT103"]
+
+
+def test_touched_files_with_the_same_content_are_not_reindexed(
+    make_project: Callable[..., Path], counter: Counter
+) -> None:
+    """A restored cache or a fresh checkout moves every stamp: records are reused by hash."""
+    root = make_project(FILES, CONFIG)
+    assert _run(root) == EXPECTED
+    for rel in FILES:
+        os.utime(root / rel, ns=(1_000_000_000, 1_000_000_000))
+    counter.reset()
+    assert _run(root) == EXPECTED
+    assert counter.records == []
