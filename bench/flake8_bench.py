@@ -43,7 +43,8 @@ import tempfile
 import time
 from pathlib import Path
 
-DEFAULT_TARBALL = Path("/work/dl/Django-5.1.4.tar.gz")
+from sdists import django_sdist
+
 DEFAULT_FILE = "django/db/models/query.py"
 TARGET = 2.0
 
@@ -105,13 +106,14 @@ def timed(cmd: list[str], cwd: Path, stdin: str | None = None) -> tuple[float, f
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--tarball", type=Path, default=DEFAULT_TARBALL)
+    parser.add_argument(
+        "--tarball", type=Path, help="an sdist (default: Django 5.1.4, downloaded once)"
+    )
     parser.add_argument("--file", default=DEFAULT_FILE, help="file inside the sdist")
     parser.add_argument("--runs", type=int, default=15)
     parser.add_argument("--keep", action="store_true", help="keep the extracted tree")
     args = parser.parse_args(argv)
-    if not args.tarball.is_file():
-        parser.error(f"{args.tarball}: no such file")
+    args.tarball = django_sdist(args.tarball)
 
     tmp = Path(tempfile.mkdtemp(prefix="ssotlint-flake8-bench-"))
     try:
@@ -147,7 +149,6 @@ def main(argv: list[str] | None = None) -> int:
 
         # flake8 and pyflakes come from wheels, byte-compiled at install; an editable ssotlint
         # (or PYTHONDONTWRITEBYTECODE) would compile its modules on every run: compile them once.
-        import ssotlint
         import ssotlint.rules
 
         folders = {Path(ssotlint.__file__).parent, *map(Path, ssotlint.rules.__path__)}

@@ -34,8 +34,9 @@ import threading
 import time
 from pathlib import Path
 
+from sdists import DJANGO, django_sdist
+
 HERE = Path(__file__).resolve().parent
-SDIST = "Django-5.1.4.tar.gz"
 DEPRECATED = (
     "utils.timezone.now",
     "db.models.Q",
@@ -44,19 +45,6 @@ DEPRECATED = (
     "utils.translation.gettext_lazy",
 )
 IMPORT = re.compile(rb"^(\s*(?:from|import)\s+)django\b", re.M)
-
-
-def find_sdist(explicit: Path | None, cache: Path) -> Path:
-    for candidate in (explicit, cache / "sdists" / SDIST, Path("/work/dl") / SDIST):
-        if candidate is not None and candidate.is_file():
-            return candidate
-    folder = cache / "sdists"
-    folder.mkdir(parents=True, exist_ok=True)
-    cmd = [sys.executable, "-m", "pip", "download", "--no-binary", ":all:", "--no-deps",
-           "--disable-pip-version-check", "-q", "django==5.1.4", "-d", str(folder)]  # fmt: skip
-    print("downloading:", " ".join(cmd), flush=True)
-    subprocess.run(cmd, check=True)
-    return folder / SDIST
 
 
 def extract(sdist: Path, folder: Path) -> Path:
@@ -213,7 +201,7 @@ def main() -> int:
     parser.add_argument("--copies", type=int, help="copies of Django (default: from --lines)")
     parser.add_argument("--no-rewrite", action="store_true", help="keep `import django` lines")
     parser.add_argument("--jobs", type=int, help="pass --jobs N to ssotlint")
-    parser.add_argument("--sdist", type=Path, help=f"path to {SDIST}")
+    parser.add_argument("--sdist", type=Path, help=f"path to {DJANGO}")
     parser.add_argument("--cache-dir", type=Path, default=HERE / ".cache")
     parser.add_argument("--limit-mb", type=float, default=1536.0)
     parser.add_argument("--profile", action="store_true", help="tracemalloc instead of timing")
@@ -222,7 +210,7 @@ def main() -> int:
     args = parser.parse_args()
 
     work = args.cache_dir / "memory"
-    src = extract(find_sdist(args.sdist, args.cache_dir), work / "src")
+    src = extract(django_sdist(args.sdist, args.cache_dir), work / "src")
     per_copy = sum(python_lines(src / part)[1] for part in ("django", "tests"))
     copies = args.copies or max(1, math.ceil(args.lines / per_copy))
     started = time.perf_counter()
