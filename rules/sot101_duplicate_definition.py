@@ -83,6 +83,8 @@ class DuplicateDefinition(Rule):
             },
             '[tool.ssotlint.canonical]\nkinds = ["class"]\nmodules = ["app.a"]\n',
             expected=("app/b.py:1 SOT101",),
+            unsafe_fixes=True,
+            fixed={"app/b.py": "from app.a import Config\n"},
         ),
     )
 

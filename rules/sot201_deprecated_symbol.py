@@ -103,6 +103,10 @@ class DeprecatedSymbol(Rule):
             _files(app__user="import app.models as m\n\nm.DeepAgentState()\nm.LegacyConfig()\n"),
             CONFIG,
             expected=("app/user.py:3 SOT201", "app/user.py:4 SOT201"),
+            fixed={  # the drop-in rename; LegacyConfig has no replacement: reported only
+                "app/user.py": "import app.models as m, app.context\n\n"
+                "app.context.UserExecutionContext()\nm.LegacyConfig()\n"
+            },
         ),
         Example(
             _files(

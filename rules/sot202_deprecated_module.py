@@ -77,6 +77,11 @@ class DeprecatedModule(Rule):
             CONFIG,
             expected=("app/use.py:1 SOT202",),
         ),
+        Example(  # a replacement that is deprecated too gets no fix: no ping-pong between two
+            {**FILES, "app/use.py": "from app.old_manager import WebSocketManager\n"},
+            CONFIG + '"app.manager" = { replacement = "app.old_manager" }\n',
+            expected=("app/old_manager.py:1 SOT202", "app/use.py:1 SOT202"),
+        ),
     )
 
     def check(self) -> None:
@@ -131,6 +136,10 @@ class DeprecatedModule(Rule):
             or first.module != hit.qualname
         ):
             return None
+        targets = deprecated_modules(self.ctx.index, self.ctx.config)
+        parts = hit.replacement.split(".")
+        if any(".".join(parts[:i]) in targets for i in range(1, len(parts) + 1)):
+            return None  # deprecated too: a fix would trade one finding for another (or cycle)
         index = self.ctx.index
         for imp in imports:
             if imp.name is None or not index.resolve(hit.replacement, imp.name).found:
