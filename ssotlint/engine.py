@@ -57,6 +57,10 @@ class RunResult:
     sites: dict[str, Sites]
     files_checked: int
     fixed_files: dict[str, int] = field(default_factory=dict)  # path -> fixes applied
+    # (path, project round from 1, code, fixes applied) for every batch of fixes kept; a fix
+    # in one file can create a finding in another (an import now resolves elsewhere) that a
+    # later round fixes
+    fix_log: list[tuple[str, int, str, int]] = field(default_factory=list)
     diffs: list[str] = field(default_factory=list)
     fix_errors: list[str] = field(default_factory=list)
     checked_paths: list[str] = field(default_factory=list)
@@ -604,7 +608,7 @@ def _fix_project(
 ) -> ProjectIndex:
     originals: dict[str, bytes] = {}
     current: dict[str, bytes] = {}
-    for _ in range(MAX_PROJECT_ROUNDS):
+    for round_no in range(1, MAX_PROJECT_ROUNDS + 1):
         progressed = False
         for f in targets:
             rec = index.by_path.get(f.relpath)
@@ -614,7 +618,9 @@ def _fix_project(
                 data = current.get(f.relpath) or read_source(f.path)
             except SourceError:
                 continue
-            new_data, applied, index = _fix_file(config, linter, index, rec, data, options, result)
+            new_data, batches, index = _fix_file(config, linter, index, rec, data, options, result)
+            applied = sum(n for _, n in batches)
+            result.fix_log.extend((f.relpath, round_no, code, n) for code, n in batches)
             if applied:
                 originals.setdefault(f.relpath, data)
                 current[f.relpath] = new_data
@@ -624,6 +630,7 @@ def _fix_project(
             break
     for f in targets:
         if f.relpath not in current or current[f.relpath] == originals[f.relpath]:
+            result.fix_log = [e for e in result.fix_log if e[0] != f.relpath]
             result.fixed_files.pop(f.relpath, None)
             continue
         if options.diff:
@@ -638,6 +645,7 @@ def _fix_project(
             except OSError as exc:
                 result.fix_errors.append(f"{f.relpath}: not fixed, cannot write: {exc.strerror}")
                 result.fixed_files.pop(f.relpath, None)
+                result.fix_log = [e for e in result.fix_log if e[0] != f.relpath]
                 # The file keeps its old text: lint that, not the fix that was not written.
                 kept = index.by_path[f.relpath]
                 data = originals[f.relpath]
@@ -816,13 +824,14 @@ def _fix_file(
     data: bytes,
     options: CheckOptions,
     result: RunResult,
-) -> tuple[bytes, int, ProjectIndex]:
+) -> tuple[bytes, list[tuple[str, int]], ProjectIndex]:
+    """Fix one file to a fixed point: (new bytes, [(code, fixes applied)], index)."""
     try:
         source = decode(data)
     except SourceError:
-        return data, 0, index
+        return data, [], index
     text = source.text
-    applied = 0
+    applied: list[tuple[str, int]] = []
     refused: set[str] = set()
     for _ in range(MAX_FIX_PASSES):
         res = linter.check_file(index, rec, data)
@@ -859,7 +868,7 @@ def _fix_file(
             )
             continue
         text, data, rec, index = new_text, new_data, new_rec, new_index
-        applied += len(batch)
+        applied.append((code, len(batch)))
     return data, applied, index
 
 

@@ -81,6 +81,7 @@ class Binding:
     line: int
     source_module: str = ""  # 'from' / 'module'
     source_name: str = ""  # 'from' (imported name) / 'alias' (the aliased name)
+    sure: bool = True  # straight in the module body: runs, and replaces earlier bindings
 
 
 @_pickled_by_fields
@@ -131,7 +132,7 @@ def shape(rec: ModuleRecord) -> tuple[object, ...]:
         ),
         sorted((f.name, tuple(f.decorators)) for f in rec.functions.values()),
         sorted(
-            (name, tuple((b.kind, b.source_module, b.source_name) for b in bindings))
+            (name, tuple((b.kind, b.source_module, b.source_name, b.sure) for b in bindings))
             for name, bindings in rec.bindings.items()
         ),
         [
@@ -237,10 +238,13 @@ class _Builder:
     def __init__(self, record: ModuleRecord, columns: _Columns) -> None:
         self.rec = record
         self.columns = columns
+        self.depth = 0  # inside if/try/for/while/with/match blocks or function/class bodies
 
     def bind(self, name: str, binding: Binding) -> None:
         if name == "__getattr__":  # also assigned or imported: lazy loaders (SPEC 1)
             self.rec.has_getattr = True
+        if self.depth:
+            binding.sure = False
         self.rec.bindings.setdefault(name, []).append(binding)
 
     # Module-level statements (also inside if/try/with/for at module level).
@@ -274,8 +278,8 @@ class _Builder:
             catches = any(_catches_import_error(h) for h in stmt.handlers)  # type: ignore[attr-defined]
             self.block(stmt.body, scope, type_checking, in_try or catches)  # type: ignore[attr-defined]
             for handler in stmt.handlers:  # type: ignore[attr-defined]
-                if top and handler.name:
-                    self.bind(handler.name, Binding("assign", handler.lineno))
+                if top and handler.name:  # only while an exception is handled
+                    self.bind(handler.name, Binding("assign", handler.lineno, sure=False))
                 self.block(handler.body, scope, type_checking, in_try)
             self.block(stmt.orelse, scope, type_checking, in_try)  # type: ignore[attr-defined]
             self.block(stmt.finalbody, scope, type_checking, in_try)  # type: ignore[attr-defined]
@@ -287,7 +291,9 @@ class _Builder:
             self.block(stmt.body, scope, type_checking, in_try)
         elif isinstance(stmt, (ast.For, ast.AsyncFor, ast.While)):
             if top and not isinstance(stmt, ast.While):
+                self.depth += 1  # an empty loop binds nothing
                 self.targets(stmt.target, stmt.lineno)
+                self.depth -= 1
             self.block(stmt.body, scope, type_checking, in_try)
             self.block(stmt.orelse, scope, type_checking, in_try)
         elif isinstance(stmt, ast.Match):
@@ -318,13 +324,17 @@ class _Builder:
                     self.extend_all(ast.List(elts=[call.args[0]]))
 
     def block(self, body: list[ast.stmt], scope: str, type_checking: bool, in_try: bool) -> None:
+        self.depth += 1
         for stmt in body:
             self.statement(stmt, scope, type_checking, in_try)
+        self.depth -= 1
 
     def nested(self, body: list[ast.stmt], scope: str, type_checking: bool) -> None:
         """Function and class bodies: only imports (and `global`) matter to the index."""
+        self.depth += 1
         for stmt in body:
             self.statement(stmt, scope, type_checking, False)
+        self.depth -= 1
 
     def targets(self, target: ast.expr, line: int) -> None:
         if isinstance(target, ast.Name):
@@ -585,6 +595,11 @@ class ProjectIndex:
             return Resolution(Kind.UNKNOWN)
         bindings = rec.bindings.get(name)
         if bindings:
+            # Python keeps the last binding that ran: one straight in the module body replaces
+            # all before it; conditional ones after it (try/except fallbacks, `if` branches)
+            # are candidates in order, the first that resolves wins.
+            last_sure = max((i for i, b in enumerate(bindings) if b.sure), default=0)
+            bindings = bindings[last_sure:]
             fallback: Resolution | None = None
             for binding in bindings:
                 res = self._follow(rec, name, binding, seen)

@@ -7,6 +7,7 @@ import errno
 import io
 import os
 import tempfile
+import time
 import tokenize
 from dataclasses import dataclass
 from pathlib import Path
@@ -74,7 +75,7 @@ def write_atomic(path: Path, data: bytes) -> None:
     if not mode & 0o222 or not os.access(path, os.W_OK):
         # A rename would replace it anyway: honour the read-only bit, even for root.
         raise PermissionError(errno.EACCES, "file is read-only", str(path))
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".ssotlint-tmp", dir=path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TEMP_SUFFIX, dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
@@ -86,3 +87,28 @@ def write_atomic(path: Path, data: bytes) -> None:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+    _remove_stale_temps(path.parent)
+
+
+TEMP_SUFFIX = ".ssotlint-tmp"
+STALE_TEMP_SECONDS = 3600  # a fix in progress writes its temp file within seconds
+_swept: set[Path] = set()
+
+
+def _remove_stale_temps(folder: Path) -> None:
+    """A run killed mid-write (SIGKILL, power loss) leaves `.NAME.XXXX.ssotlint-tmp` files;
+    the next fix in that folder removes those over an hour old (younger ones may be another
+    process's write in progress). Once per folder and process."""
+    if folder in _swept:
+        return
+    _swept.add(folder)
+    cutoff = time.time() - STALE_TEMP_SECONDS
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return
+    for entry in entries:
+        if entry.name.startswith(".") and entry.name.endswith(TEMP_SUFFIX):
+            with contextlib.suppress(OSError):
+                if entry.stat(follow_symlinks=False).st_mtime < cutoff:
+                    os.unlink(entry.path)

@@ -12,6 +12,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -473,3 +474,25 @@ def test_text_format_snippet_after_form_feeds(
     out = capsys.readouterr().out
     assert "5:24" in out
     assert "from app.models import Old" in out  # the finding's own line, not line 5 of splitlines()
+
+
+def test_stale_temp_files_of_a_killed_fix_are_swept(make_project: Callable[..., Path]) -> None:
+    """A SIGKILLed fix can leave `.NAME.XXXX.ssotlint-tmp`; the next fix there removes old ones."""
+    import ssotlint.source as source
+
+    root = make_project(BASE, CONFIG)
+    (root / "app" / "user.py").write_text("from app.models import Old\n")
+    folder = root / "app"
+    stale = folder / ".user.py.abc123.ssotlint-tmp"
+    young = folder / ".user.py.def456.ssotlint-tmp"
+    other = folder / ".keep.ssotlint-tmp.bak"
+    for path in (stale, young, other):
+        path.write_text("partial")
+    hour_ago = time.time() - source.STALE_TEMP_SECONDS - 60
+    os.utime(stale, (hour_ago, hour_ago))
+    os.utime(other, (hour_ago, hour_ago))
+    run_cli("check", "--fix", "--unsafe-fixes", cwd=root)  # a new process: sweeps once
+    assert "New" in (folder / "user.py").read_text()
+    assert not stale.exists()
+    assert young.exists()  # may be another process's write in progress
+    assert other.exists()  # not ours

@@ -727,3 +727,43 @@ def test_import_counts_and_definitions_named() -> None:
     counts = index.import_counts()
     assert counts[("a", "S")] == 2
     assert counts[("b", "S")] == 1
+
+
+# --- rebinding: Python keeps the last binding that ran ---------------------------------
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # a straight rebinding replaces what came before
+        (
+            "from a.defs import Color as Status\nclass Status:\n    pass\n",
+            definition("a.m", "Status"),
+        ),
+        (
+            "class Status:\n    pass\nfrom a.defs import Color as Status\n",
+            definition("a.defs", "Color", ("a.m",)),
+        ),
+        (
+            "Status = 1\nfrom a.defs import Color as Status\n",
+            definition("a.defs", "Color", ("a.m",)),
+        ),
+        # conditional bindings after it are candidates in order (a try/except fallback)
+        (
+            "try:\n    from a.defs import Color as Status\nexcept ImportError:\n    Status = None\n",
+            definition("a.defs", "Color", ("a.m",)),
+        ),
+        (
+            "from a.defs import Color as Status\nif FLAG:\n    class Status:\n        pass\n",
+            definition("a.defs", "Color", ("a.m",)),
+        ),
+        # a loop target or an except name may never be bound: they do not replace
+        (
+            "from a.defs import Color as Status\nfor Status in []:\n    pass\n",
+            definition("a.defs", "Color", ("a.m",)),
+        ),
+    ],
+)
+def test_last_straight_binding_wins(body: str, expected: Resolution) -> None:
+    index = index_of({"a/__init__.py": "", "a/defs.py": "class Color:\n    pass\n", "a/m.py": body})
+    assert index.resolve("a.m", "Status") == expected
