@@ -666,6 +666,19 @@ def projects(draw: st.DrawFn) -> tuple[dict[str, str], str]:
             config.append('async-base = "tf.base.SSotAsyncTestCase"')
     if draw(st.integers(0, 3)) == 0:
         config.append('[tool.pytest.ini_options]\nasyncio_mode = "auto"')
+    # a consumer importing a duplicated enum from a copy, not its home: what SOT102 is for
+    definers: dict[str, list[str]] = {}
+    for module, name in enums:
+        definers.setdefault(name, []).append(module)
+    duplicated = sorted((n, ms) for n, ms in definers.items() if len(set(ms)) >= 2)
+    if duplicated and draw(st.integers(0, 2)):
+        name, mods = draw(st.sampled_from(duplicated))
+        source = draw(st.sampled_from(sorted(set(mods))))
+        alias = draw(st.sampled_from(["", f" as {name}Alias"]))
+        bound = alias.split()[-1] if alias else name
+        files[f"{PACKAGES[0]}/consumer.py"] = (
+            f"from {source} import {name}{alias}\n\n\ndef use():\n    return {bound}\n"
+        )
     for rel, text in files.items():
         try:
             ast.parse(text)
@@ -674,63 +687,6 @@ def projects(draw: st.DrawFn) -> tuple[dict[str, str], str]:
     return files, "\n".join(config) + "\n"
 
 
-TF_BASE = (
-    "import unittest\n\n\nclass SSotBaseTestCase(unittest.TestCase):\n    def setUp(self):\n"
-    "        self.logger = None\n\n\nclass SSotAsyncTestCase(unittest.IsolatedAsyncioTestCase):\n"
-    "    async def asyncSetUp(self):\n        self.logger = None\n"
-)
-ENUM_A = "from enum import Enum\n\n\nclass {}(Enum):\n    A = 'a'\n"
-# Projects the generator once found failing, kept as plain regression cases.
-FOUND: list[tuple[dict[str, str], str]] = [
-    (  # a deprecated module whose replacement is deprecated too: no fix, no ping-pong
-        {"app/__init__.py": "", "app/models.py": "", "app/sub/__init__.py": "",
-         "app/sub/models.py": "", "core/models.py": "", "core/enums.py": "from app import Status\n",
-         "core/utils.py": "from app.models import sub\n\n\n" + ENUM_A.format("Status"),
-         "tf/__init__.py": "", "tf/base.py": TF_BASE},
-        '[tool.ssotlint.deprecated]\n"app" = { replacement = "app" }\n'
-        '"app.models" = { replacement = "app" }\n',
-    ),
-    (  # an import rebound by a class: Python (and the index) keep the class
-        {"app/__init__.py": ENUM_A.format("Color"),
-         "app/models.py": "LIMIT = 0\n\n\nfrom app.models import Status  # noqa: SOT102\n\n\n"
-         + ENUM_A.format("Status") * 3 + "\n\nclass Widget():\n    attr = 5\n",
-         "app/enums.py": "", "core/__init__.py": "", "core/models.py": "",
-         "core/enums.py": "from core.utils import Status\n\n\n" + ENUM_A.format("Status"),
-         "core/utils.py": "from app.models import Color as Status\n\n\n" + ENUM_A.format("Status"),
-         "tf/__init__.py": "", "tf/base.py": TF_BASE},
-        "",
-    ),
-    (  # a module importing its own rebound name, with a canonical home elsewhere
-        {"app/models.py": "", "core/models.py": "", "core/enums.py": "",
-         "core/utils.py": ENUM_A.format("Color"),
-         "core/old.py": "from app.models import Color as Status\n\n\nfrom core.old import Status\n\n\n"
-         + ENUM_A.format("Status") * 2,
-         "tf/__init__.py": "", "tf/base.py": TF_BASE},
-        '[tool.ssotlint.canonical]\nsymbols = { Color = "core.utils" }\n',
-    ),
-    (  # an unresolved import whose only candidate rebinds the name
-        {"app/models.py": ENUM_A.format("Color"), "app/enums.py": "from app.models import Status\n",
-         "app/utils.py": "from app.models import Color as Status\n\n\n" + ENUM_A.format("Status") * 2,
-         "tf/__init__.py": "", "tf/base.py": TF_BASE},
-        '[tool.ssotlint.canonical]\nsymbols = { Color = "app.models" }\n',
-    ),
-]  # fmt: skip
-
-
-@pytest.mark.parametrize("project", FOUND, ids=[f"found-{i}" for i in range(len(FOUND))])
-def test_projects_the_generator_found(project: tuple[dict[str, str], str]) -> None:
-    files, config = project
-    with _project(files, config) as root:
-        check_program(root, Counter(), flake8=True)
-
-
-@pytest.mark.xfail(
-    strict=False,
-    reason=(
-        "open fuzz findings (issue #7): multi-round project fixes over cyclic re-exports with "
-        "a canonical home change files whose findings only appear after an earlier round"
-    ),
-)
 def test_generated_projects() -> None:
     stats: Counter[str] = Counter()
 
@@ -769,6 +725,12 @@ def test_project_generator_is_valid_python() -> None:
     run()
 
 
+TF_BASE = (
+    "import unittest\n\n\nclass SSotBaseTestCase(unittest.TestCase):\n    def setUp(self):\n"
+    "        self.logger = None\n\n\nclass SSotAsyncTestCase(unittest.IsolatedAsyncioTestCase):\n"
+    "    async def asyncSetUp(self):\n        self.logger = None\n"
+)
+ENUM_A = "from enum import Enum\n\n\nclass {}(Enum):\n    A = 'a'\n"
 PROJECT_REGRESSIONS = {
     # SOT202 offered `from app import utils` for `from app.utils import utils`: the
     # deprecated module again, so --fix refused its own fix
@@ -790,8 +752,43 @@ PROJECT_REGRESSIONS = {
         },
         '[tool.ssotlint.deprecated]\n"app.models.helper" = { message = "gone" }\n'
         '"app.models.Widget" = { replacement = "app.models.helper", drop-in = true }\n',
+    ),    # a deprecated module whose replacement is deprecated too: no fix, no ping-pong
+    "sot202-replacement-deprecated-too": (
+        {"app/__init__.py": "", "app/models.py": "", "app/sub/__init__.py": "",
+         "app/sub/models.py": "", "core/models.py": "", "core/enums.py": "from app import Status\n",
+         "core/utils.py": "from app.models import sub\n\n\n" + ENUM_A.format("Status"),
+         "tf/__init__.py": "", "tf/base.py": TF_BASE},
+        '[tool.ssotlint.deprecated]\n"app" = { replacement = "app" }\n'
+        '"app.models" = { replacement = "app" }\n',
     ),
-}
+    # an import rebound by a class: Python (and the index) keep the class
+    "import-rebound-by-a-class": (
+        {"app/__init__.py": ENUM_A.format("Color"),
+         "app/models.py": "LIMIT = 0\n\n\nfrom app.models import Status  # noqa: SOT102\n\n\n"
+         + ENUM_A.format("Status") * 3 + "\n\nclass Widget():\n    attr = 5\n",
+         "app/enums.py": "", "core/__init__.py": "", "core/models.py": "",
+         "core/enums.py": "from core.utils import Status\n\n\n" + ENUM_A.format("Status"),
+         "core/utils.py": "from app.models import Color as Status\n\n\n" + ENUM_A.format("Status"),
+         "tf/__init__.py": "", "tf/base.py": TF_BASE},
+        "",
+    ),
+    # a module importing its own rebound name, with a canonical home elsewhere
+    "own-rebound-name-with-canonical-home": (
+        {"app/models.py": "", "core/models.py": "", "core/enums.py": "",
+         "core/utils.py": ENUM_A.format("Color"),
+         "core/old.py": "from app.models import Color as Status\n\n\nfrom core.old import Status\n\n\n"
+         + ENUM_A.format("Status") * 2,
+         "tf/__init__.py": "", "tf/base.py": TF_BASE},
+        '[tool.ssotlint.canonical]\nsymbols = { Color = "core.utils" }\n',
+    ),
+    # an unresolved import whose only candidate rebinds the name
+    "unresolved-import-candidate-rebinds": (
+        {"app/models.py": ENUM_A.format("Color"), "app/enums.py": "from app.models import Status\n",
+         "app/utils.py": "from app.models import Color as Status\n\n\n" + ENUM_A.format("Status") * 2,
+         "tf/__init__.py": "", "tf/base.py": TF_BASE},
+        '[tool.ssotlint.canonical]\nsymbols = { Color = "app.models" }\n',
+    ),
+}  # fmt: skip
 
 
 @pytest.mark.parametrize("name", list(PROJECT_REGRESSIONS))
