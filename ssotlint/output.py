@@ -11,6 +11,7 @@ from typing import Any, TextIO
 from urllib.parse import quote
 
 from ssotlint.diagnostics import Diagnostic
+from ssotlint.source import SourceError, decode, read_source
 
 FORMATS = ("text", "concise", "json", "sarif", "github", "junit")
 
@@ -80,10 +81,11 @@ def render_text(
         if d.path != current:
             current = d.path
             console.print(Text(d.path, style="bold underline"))
-            try:
-                text = (root / d.path).read_text(encoding="utf-8", errors="replace")
-                lines = text.split("\n")  # newlines translated; splitlines() breaks at \x0c too
-            except OSError:
+            try:  # as the linter read it: its encoding, never a FIFO
+                text = decode(read_source(root / d.path)).text
+                text = text.replace("\r\n", "\n").replace("\r", "\n")
+                lines = text.split("\n")  # splitlines() would break at \x0c too
+            except SourceError:
                 lines = []
         head = Text.assemble(
             (f"  {d.line}:{d.column} ", "dim"),

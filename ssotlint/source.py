@@ -6,6 +6,7 @@ import contextlib
 import errno
 import io
 import os
+import stat
 import tempfile
 import time
 import tokenize
@@ -53,16 +54,24 @@ def python_lines(text: str) -> list[str]:
 
 
 def read_source(path: Path) -> bytes:
+    """The file's bytes; a FIFO, device or socket named `*.py` is refused, never read (a read
+    from a FIFO would block the run forever)."""
     try:
-        size = path.stat().st_size
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except OSError as exc:
         raise SourceError(f"cannot read: {exc.strerror or exc}") from exc
-    if size > MAX_FILE_BYTES:
-        raise SourceError(f"file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB; skipped")
     try:
-        return path.read_bytes()
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise SourceError("not a regular file; skipped")
+        if st.st_size > MAX_FILE_BYTES:
+            raise SourceError(f"file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB; skipped")
+        with os.fdopen(fd, "rb", closefd=False) as handle:
+            return handle.read()
     except OSError as exc:
         raise SourceError(f"cannot read: {exc.strerror or exc}") from exc
+    finally:
+        os.close(fd)
 
 
 def write_atomic(path: Path, data: bytes) -> None:

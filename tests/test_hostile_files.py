@@ -496,3 +496,25 @@ def test_stale_temp_files_of_a_killed_fix_are_swept(make_project: Callable[..., 
     assert not stale.exists()
     assert young.exists()  # may be another process's write in progress
     assert other.exists()  # not ours
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
+def test_a_fifo_named_like_a_module_is_sot999_not_a_hang(make_project: Callable[..., Path]) -> None:
+    """Reading a FIFO blocks until someone writes: it is reported, never read."""
+    root = make_project(BASE, CONFIG)
+    os.mkfifo(root / "app" / "pipe.py")
+    (root / "app" / "dir.py").mkdir()  # a folder named like a module: not a file at all
+    for args in (["check", "--no-cache"], ["check"], ["check", "app/pipe.py"], ["check", "--fix"]):
+        proc = subprocess.run(
+            [sys.executable, "-m", "ssotlint", *args, "--format", "json"],
+            cwd=root, capture_output=True, text=True, timeout=60,
+        )  # fmt: skip
+        found = {(d["path"], d["code"]) for d in json.loads(proc.stdout)}
+        assert ("app/pipe.py", "SOT999") in found, (args, proc.stdout, proc.stderr)
+        assert not any(path == "app/dir.py" for path, _ in found), args
+    # the text format (which shows source lines) does not read it either
+    proc = subprocess.run(
+        [sys.executable, "-m", "ssotlint", "check"], cwd=root, capture_output=True, text=True,
+        timeout=60,
+    )  # fmt: skip
+    assert "not a regular file" in proc.stdout, proc.stdout
