@@ -77,6 +77,16 @@ def deprecated_modules(index: ProjectIndex, config: Config) -> dict[str, Depreca
     return index.derived("deprecated-modules", build)
 
 
+def deprecated_module_of(module: str, index: ProjectIndex, config: Config) -> str | None:
+    """The deprecated module that `module` is or lies inside, if any."""
+    targets = deprecated_modules(index, config)
+    parts = module.split(".")
+    for i in range(1, len(parts) + 1):
+        if ".".join(parts[:i]) in targets:
+            return ".".join(parts[:i])
+    return None
+
+
 def lookup_deprecated(
     targets: Mapping[str, DeprecatedTarget], literal: str, res: Resolution
 ) -> DeprecatedTarget | None:

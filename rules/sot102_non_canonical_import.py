@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING
 from ssotlint.rules._shared import (
     Tracked,
     attribute_references,
+    deprecated_module_of,
     node_span,
     resolve_reference,
     tracked_names,
@@ -124,7 +125,11 @@ class NonCanonicalImport(Rule):
             )
             applicability = "unsafe"
         fix = None
-        if info.home and self.ctx.index.resolve(home, name).found:
+        if (
+            info.home
+            and self.ctx.index.resolve(home, name).found
+            and deprecated_module_of(home, self.ctx.index, self.ctx.config) is None  # else SOT202
+        ):
             fix = Fix(
                 applicability,
                 f"import `{name}` from `{home}`",

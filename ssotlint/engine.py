@@ -608,6 +608,7 @@ def _fix_project(
 ) -> ProjectIndex:
     originals: dict[str, bytes] = {}
     current: dict[str, bytes] = {}
+    seen: dict[str, set[str]] = {}  # every text each file had during the run
     for round_no in range(1, MAX_PROJECT_ROUNDS + 1):
         progressed = False
         for f in targets:
@@ -618,7 +619,9 @@ def _fix_project(
                 data = current.get(f.relpath) or read_source(f.path)
             except SourceError:
                 continue
-            new_data, batches, index = _fix_file(config, linter, index, rec, data, options, result)
+            new_data, batches, index = _fix_file(
+                config, linter, index, rec, data, options, result, seen.setdefault(f.relpath, set())
+            )
             applied = sum(n for _, n in batches)
             result.fix_log.extend((f.relpath, round_no, code, n) for code, n in batches)
             if applied:
@@ -628,6 +631,7 @@ def _fix_project(
                 progressed = True
         if not progressed:
             break
+    result.fix_errors[:] = dict.fromkeys(result.fix_errors)  # a refusal repeats each round
     for f in targets:
         if f.relpath not in current or current[f.relpath] == originals[f.relpath]:
             result.fix_log = [e for e in result.fix_log if e[0] != f.relpath]
@@ -824,13 +828,19 @@ def _fix_file(
     data: bytes,
     options: CheckOptions,
     result: RunResult,
+    seen: set[str] | None = None,
 ) -> tuple[bytes, list[tuple[str, int]], ProjectIndex]:
-    """Fix one file to a fixed point: (new bytes, [(code, fixes applied)], index)."""
+    """Fix one file to a fixed point: (new bytes, [(code, fixes applied)], index).
+
+    `seen`: the texts this file already had; a fix that returns to one of them undoes an
+    earlier fix (two rules, or a contradictory config, disagree) and is refused."""
     try:
         source = decode(data)
     except SourceError:
         return data, [], index
     text = source.text
+    seen = set() if seen is None else seen
+    seen.add(text)
     applied: list[tuple[str, int]] = []
     refused: set[str] = set()
     for _ in range(MAX_FIX_PASSES):
@@ -854,6 +864,13 @@ def _fix_file(
                 )
             refused.add(code)
             continue
+        if new_text in seen:
+            refused.add(code)
+            result.fix_errors.append(
+                f"{rec.relpath}: {code} fix refused: it would undo an earlier fix "
+                "(two rules disagree: check the canonical and deprecated config)"
+            )
+            continue
         new_data = new_text.encode(source.encoding)
         if source.bom:
             new_data = b"\xef\xbb\xbf" + new_data
@@ -868,6 +885,7 @@ def _fix_file(
             )
             continue
         text, data, rec, index = new_text, new_data, new_rec, new_index
+        seen.add(text)
         applied.append((code, len(batch)))
     return data, applied, index
 

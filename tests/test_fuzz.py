@@ -133,6 +133,31 @@ def _rebinds(data: bytes) -> bool:
     return any(len(found) > 1 for found in sources.values())
 
 
+def _contradictory_config(root: Path) -> bool:
+    """Does the config make a canonical home deprecated, or replace a tracked name elsewhere?"""
+    try:
+        import tomllib
+    except ImportError:  # Python 3.10
+        import tomli as tomllib
+
+    tool = tomllib.loads((root / "pyproject.toml").read_text())["tool"]["ssotlint"]
+    homes: dict[str, str] = tool.get("canonical", {}).get("symbols", {})
+    home_modules = {*homes.values(), *tool.get("canonical", {}).get("modules", [])}
+    for key, entry in tool.get("deprecated", {}).items():
+        for home in home_modules:
+            if home == key or home.startswith(key + "."):
+                return True
+        if (
+            key.rpartition(".")[2] in homes
+            and key.rpartition(".")[0] == homes[key.rpartition(".")[2]]
+        ):
+            return True
+        module, _, name = str(entry.get("replacement", "")).rpartition(".")
+        if name in homes and module and homes[name] != module:
+            return True
+    return False
+
+
 def _key(d: object) -> tuple[object, ...]:
     return (d.path, d.line, d.column, d.end_line, d.end_column, d.code, d.message, d.fix)  # type: ignore[attr-defined]
 
@@ -213,13 +238,18 @@ def check_program(root: Path, stats: Counter[str], flake8: bool = False) -> None
     fresh = _lint(root)
     assert [_key(d) for d in fresh.diagnostics] == [_key(d) for d in fixed.diagnostics]
     # a finding with a fix is gone after --fix, or the run said why not (never silently kept);
-    # the acceptable whys: a libcst limit (the result would not parse), and a module that binds
-    # one name twice (the index follows a name's first binding, Python its last): otherwise a
-    # fix that "would not remove the finding" is a rule offering a fix that cannot work
+    # the acceptable whys: a libcst limit (the result would not parse), a module that binds one
+    # name to two things (`from m import A as X` in a `try` and `X = None` after it...), and a
+    # config that contradicts itself (a canonical home that is deprecated: SOT202 and SOT102
+    # would move one import back and forth). Otherwise a refused fix is a rule offering a fix
+    # that cannot work.
+    contradictory = _contradictory_config(root)
     explained = {
         e.split(": ", 1)[0] + " " + e.split(": ", 1)[1].split()[0]
         for e in fixed.fix_errors
-        if "would not parse" in e or _rebinds(after[e.split(": ", 1)[0]])
+        if "would not parse" in e
+        or ("undo an earlier fix" in e and contradictory)
+        or _rebinds(after[e.split(": ", 1)[0]])
     }
     silent = [
         d for d in fresh.diagnostics if d.fix is not None and f"{d.path} {d.code}" not in explained
@@ -787,6 +817,15 @@ PROJECT_REGRESSIONS = {
          "app/utils.py": "from app.models import Color as Status\n\n\n" + ENUM_A.format("Status") * 2,
          "tf/__init__.py": "", "tf/base.py": TF_BASE},
         '[tool.ssotlint.canonical]\nsymbols = { Color = "app.models" }\n',
+    ),
+    # a contradictory config: the canonical home of Status is a deprecated module, so SOT202
+    # and SOT102 would move the consumer's import back and forth
+    "canonical-home-is-deprecated": (
+        {"app/__init__.py": "", "app/models.py": ENUM_A.format("Status"),
+         "app/enums.py": ENUM_A.format("Status"),
+         "app/consumer.py": "from app.enums import Status\n\n\ndef use():\n    return Status\n"},
+        '[tool.ssotlint.canonical]\nsymbols = { Status = "app.enums" }\n'
+        '[tool.ssotlint.deprecated]\n"app.enums" = { replacement = "app.models" }\n',
     ),
 }  # fmt: skip
 
