@@ -28,13 +28,11 @@ import re
 import shutil
 import subprocess
 import sys
-import tarfile
-import tempfile
 import threading
 import time
 from pathlib import Path
 
-from sdists import DJANGO, django_sdist
+from sdists import DJANGO, django_sdist, extract_once
 
 HERE = Path(__file__).resolve().parent
 DEPRECATED = (
@@ -49,24 +47,7 @@ IMPORT = re.compile(rb"^(\s*(?:from|import)\s+)django\b", re.M)
 
 def extract(sdist: Path, folder: Path) -> Path:
     """The pristine sdist root, extracted once."""
-    target = folder / "django-5.1.4"
-    if (target / ".memory-extracted").exists():
-        return target
-    shutil.rmtree(target, ignore_errors=True)
-    folder.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=".extract-", dir=folder))
-    try:
-        with tarfile.open(sdist) as tar:
-            if hasattr(tarfile, "data_filter"):
-                tar.extractall(tmp, filter="data")
-            else:  # pragma: no cover - Python without PEP 706
-                tar.extractall(tmp)
-        (top,) = [p for p in tmp.iterdir() if p.is_dir()]
-        top.rename(target)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-    (target / ".memory-extracted").write_text(sdist.name + "\n")
-    return target
+    return extract_once(sdist, folder / "django-5.1.4")
 
 
 def python_lines(folder: Path) -> tuple[int, int]:

@@ -41,12 +41,13 @@ import shutil
 import statistics
 import subprocess
 import sys
-import tarfile
 import tempfile
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from sdists import extract_once
 
 HERE = Path(__file__).resolve().parent
 
@@ -141,26 +142,7 @@ def download(project: Project, folder: Path) -> Path:
 
 def extract(sdist: Path, folder: Path, project: Project) -> Path:
     """The pristine extracted sdist root (extracted once, reused)."""
-    target = folder / project.slug
-    marker = target / ".bench-extracted"
-    if marker.exists():
-        return target
-    if target.exists():
-        shutil.rmtree(target)
-    folder.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=".extract-", dir=folder))
-    try:
-        with tarfile.open(sdist) as tar:
-            if hasattr(tarfile, "data_filter"):
-                tar.extractall(tmp, filter="data")
-            else:  # pragma: no cover - Python without PEP 706
-                tar.extractall(tmp)  # a pinned sdist from PyPI
-        (top,) = [p for p in tmp.iterdir() if p.is_dir()]
-        top.rename(target)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-    marker.write_text(f"{sdist.name}\n")
-    return target
+    return extract_once(sdist, folder / project.slug)
 
 
 def toml_str(value: str) -> str:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
+import tarfile
+import tempfile
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -27,3 +30,26 @@ def django_sdist(explicit: Path | None = None, cache: Path = HERE / ".cache") ->
     print("downloading:", " ".join(cmd), flush=True)
     subprocess.run(cmd, check=True)
     return folder / DJANGO
+
+
+def extract_once(sdist: Path, target: Path) -> Path:
+    """The sdist's top folder as `target`, extracted once and reused (a marker file says the
+    extraction finished; a half-extracted tree from a killed run is redone)."""
+    marker = target / ".bench-extracted"
+    if marker.exists():
+        return target
+    shutil.rmtree(target, ignore_errors=True)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=".extract-", dir=target.parent))
+    try:
+        with tarfile.open(sdist) as tar:
+            if hasattr(tarfile, "data_filter"):
+                tar.extractall(tmp, filter="data")
+            else:  # pragma: no cover - Python without PEP 706
+                tar.extractall(tmp)  # a pinned sdist from PyPI
+        (top,) = [p for p in tmp.iterdir() if p.is_dir()]
+        top.rename(target)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    marker.write_text(f"{sdist.name}\n")
+    return target

@@ -168,10 +168,6 @@ class UnresolvedImport(Rule):
 
     @classmethod
     def apply_fixes(cls, module: cst.Module, fixes: Sequence[Fix], ctx: FixContext) -> cst.Module:
-        from ssotlint.fixes import NameMove, move_imported_names
+        from ssotlint.fixes import apply_name_moves
 
-        moves = [
-            NameMove(int(f.data["line"]), int(f.data["column"]), str(f.data["module"]))
-            for f in fixes
-        ]
-        return move_imported_names(module, moves)
+        return apply_name_moves(module, fixes)

@@ -94,18 +94,30 @@ def move_imported_names(module: cst.Module, moves: Iterable[NameMove]) -> cst.Mo
     return MetadataWrapper(module).visit(_MoveImportedNames(moves))
 
 
+def apply_name_moves(module: cst.Module, fixes: Sequence[Fix]) -> cst.Module:
+    """Fixes whose data is {line, column, module}: point each imported name at `module`."""
+    moves = [
+        NameMove(int(f.data["line"]), int(f.data["column"]), str(f.data["module"])) for f in fixes
+    ]
+    return move_imported_names(module, moves)
+
+
 class _ReplaceImportModule(cst.CSTTransformer):
-    """`from OLD import a, b` (or `import OLD as m`) -> the same from NEW, at given lines."""
+    """`from OLD import a, b` -> the same from NEW, at given lines (optionally: only where
+    OLD is relative, which RenameCommand needs made absolute)."""
 
     METADATA_DEPENDENCIES = (PositionProvider,)
 
-    def __init__(self, lines: dict[int, str]) -> None:
+    def __init__(self, lines: dict[int, str], only_relative: bool = False) -> None:
         super().__init__()
         self.lines = lines
+        self.only_relative = only_relative
 
     def leave_ImportFrom(
         self, original_node: cst.ImportFrom, updated_node: cst.ImportFrom
     ) -> cst.ImportFrom:
+        if self.only_relative and not original_node.relative:
+            return updated_node
         line = self.get_metadata(PositionProvider, original_node).start.line
         target = self.lines.get(line)
         if target is None:
@@ -113,29 +125,10 @@ class _ReplaceImportModule(cst.CSTTransformer):
         return updated_node.with_changes(module=dotted_node(target), relative=())
 
 
-def replace_from_module(module: cst.Module, lines: dict[int, str]) -> cst.Module:
-    return MetadataWrapper(module).visit(_ReplaceImportModule(lines))
-
-
-class _Absolutize(cst.CSTTransformer):
-    """Make the relative `from .x import N` at given lines absolute (RenameCommand needs it)."""
-
-    METADATA_DEPENDENCIES = (PositionProvider,)
-
-    def __init__(self, lines: dict[int, str]) -> None:
-        super().__init__()
-        self.lines = lines
-
-    def leave_ImportFrom(
-        self, original_node: cst.ImportFrom, updated_node: cst.ImportFrom
-    ) -> cst.ImportFrom:
-        if not original_node.relative:
-            return updated_node
-        line = self.get_metadata(PositionProvider, original_node).start.line
-        target = self.lines.get(line)
-        if target is None:
-            return updated_node
-        return updated_node.with_changes(module=dotted_node(target), relative=())
+def replace_from_module(
+    module: cst.Module, lines: dict[int, str], only_relative: bool = False
+) -> cst.Module:
+    return MetadataWrapper(module).visit(_ReplaceImportModule(lines, only_relative))
 
 
 def rename_qualified(
@@ -149,7 +142,7 @@ def rename_qualified(
     from libcst.codemod.commands.rename import RenameCommand
 
     if relative_lines:
-        module = MetadataWrapper(module).visit(_Absolutize(relative_lines))
+        module = replace_from_module(module, relative_lines, only_relative=True)
     for old, new in renames:
         result = transform_module(RenameCommand(CodemodContext(), old, new), module.code)
         if not isinstance(result, TransformSuccess):
