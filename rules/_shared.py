@@ -87,6 +87,23 @@ def deprecated_module_of(module: str, index: ProjectIndex, config: Config) -> st
     return None
 
 
+def flagged_import(index: ProjectIndex, config: Config, module: str, name: str) -> str | None:
+    """Why `from module import name` would itself be a finding, or None.
+
+    A fix must not trade its finding for another rule's: with a config that contradicts
+    itself (a canonical home that is deprecated, a replacement that is not the home) two
+    rules would move one import back and forth on every run."""
+    if deprecated_module_of(module, index, config) is not None:
+        return "deprecated module"
+    res = index.resolve(module, name)
+    if lookup_deprecated(deprecated_symbols(index, config), f"{module}.{name}", res) is not None:
+        return "deprecated symbol"
+    info = tracked_names(index, config).get(res.name or name)
+    if info is not None and info.home is not None and module != info.home:
+        return "not the canonical home"
+    return None
+
+
 def lookup_deprecated(
     targets: Mapping[str, DeprecatedTarget], literal: str, res: Resolution
 ) -> DeprecatedTarget | None:

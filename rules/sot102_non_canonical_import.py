@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING
 from ssotlint.rules._shared import (
     Tracked,
     attribute_references,
-    deprecated_module_of,
+    flagged_import,
     node_span,
     resolve_reference,
     tracked_names,
@@ -128,7 +128,7 @@ class NonCanonicalImport(Rule):
         if (
             info.home
             and self.ctx.index.resolve(home, name).found
-            and deprecated_module_of(home, self.ctx.index, self.ctx.config) is None  # else SOT202
+            and flagged_import(self.ctx.index, self.ctx.config, home, name) is None
         ):
             fix = Fix(
                 applicability,

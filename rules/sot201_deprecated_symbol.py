@@ -36,6 +36,7 @@ from ssotlint.rules._shared import (
     DeprecatedTarget,
     attribute_references,
     deprecated_symbols,
+    flagged_import,
     lookup_deprecated,
     node_span,
     resolve_reference,
@@ -169,7 +170,12 @@ class DeprecatedSymbol(Rule):
             return False
         targets = deprecated_symbols(self.ctx.index, self.ctx.config)
         res = self.ctx.index.resolve_dotted(hit.replacement)
-        return lookup_deprecated(targets, hit.replacement, res) is None
+        if lookup_deprecated(targets, hit.replacement, res) is not None:
+            return False
+        module, _, name = hit.replacement.rpartition(".")
+        if not module or not self.ctx.index.module_exists(module):
+            return True  # an attribute path (`pkg.Class.attr`): nothing to import-check
+        return flagged_import(self.ctx.index, self.ctx.config, module, name) is None
 
     def _attribute_uses(self, targets: dict[str, DeprecatedTarget]) -> None:
         """`models.DeepAgentState` where `models` is an imported module."""

@@ -21,12 +21,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from ssotlint.rules._shared import (
-    DeprecatedTarget,
-    deprecated_module_of,
-    deprecated_modules,
-    tracked_names,
-)
+from ssotlint.rules._shared import DeprecatedTarget, deprecated_modules, flagged_import
 
 from ssotlint.diagnostics import Fix
 from ssotlint.index import ImportRecord
@@ -142,15 +137,11 @@ class DeprecatedModule(Rule):
         ):
             return None
         index, config = self.ctx.index, self.ctx.config
-        if deprecated_module_of(hit.replacement, index, config) is not None:
-            return None  # deprecated too: a fix would trade one finding for another (or cycle)
-        tracked = tracked_names(index, config)
         for imp in imports:
             if imp.name is None or not index.resolve(hit.replacement, imp.name).found:
                 return None
-            home = tracked[imp.name].home if imp.name in tracked else None
-            if home is not None and home != hit.replacement:
-                return None  # SOT102 would move it to its canonical home: the config disagrees
+            if flagged_import(index, config, hit.replacement, imp.name) is not None:
+                return None  # the rewritten import would be a finding too (or cycle back)
             target = f"{hit.replacement}.{imp.name}"
             if target == hit.qualname or target.startswith(hit.qualname + "."):
                 return None  # `from app import utils` would import the deprecated module again

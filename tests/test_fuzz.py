@@ -827,6 +827,15 @@ PROJECT_REGRESSIONS = {
         '[tool.ssotlint.canonical]\nsymbols = { Status = "app.enums" }\n'
         '[tool.ssotlint.deprecated]\n"app.enums" = { replacement = "app.models" }\n',
     ),
+    # the canonical home's own Color is deprecated with a drop-in replacement elsewhere:
+    # SOT201 would rename to it, SOT102 back to the home
+    "canonical-symbol-is-deprecated": (
+        {"app/__init__.py": "", "app/sub/__init__.py": ENUM_A.format("Color"),
+         "core/__init__.py": "", "core/models.py": ENUM_A.format("Color"),
+         "app/consumer.py": "from app.sub import Color\n\n\ndef use():\n    return Color\n"},
+        '[tool.ssotlint.canonical]\nsymbols = { Color = "app.sub" }\n[tool.ssotlint.deprecated]\n'
+        '"app.sub.Color" = { message = "gone", replacement = "core.models.Color", drop-in = true }\n',
+    ),
 }  # fmt: skip
 
 
