@@ -143,6 +143,10 @@ def _check(args: argparse.Namespace) -> int:
             return EXIT_ERROR
     start = args.paths[0] if args.paths else Path.cwd()
     config = resolve_config(args.config, start)
+    for problem in config.contradictions():
+        sys.stderr.write(
+            f"ssotlint: config warning: {problem}; fixes that would undo each other are withheld\n"
+        )
     known = SLUGS
     for code in [*(args.select or []), *args.ignore]:
         if not code.startswith("SOT") or not any(k.startswith(code) for k in known):

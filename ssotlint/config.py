@@ -61,6 +61,38 @@ class Config:
     imports_check_type_checking: bool = True
     origins: Mapping[str, str] = field(default_factory=dict)
 
+    def contradictions(self) -> list[str]:
+        """Config entries that pull one import two ways: findings stay, fixes are withheld."""
+
+        def deprecated_prefix(module: str) -> str | None:
+            parts = module.split(".")
+            return next(
+                (".".join(parts[:i]) for i in range(1, len(parts) + 1)
+                 if ".".join(parts[:i]) in self.deprecated),
+                None,
+            )  # fmt: skip
+
+        out = []
+        for key, dep in self.deprecated.items():
+            if dep.replacement == key:
+                out.append(f"deprecated `{key}` names itself as its replacement")
+        for name, home in self.canonical_symbols.items():
+            if f"{home}.{name}" in self.deprecated:
+                out.append(f"`{home}.{name}` is the canonical `{name}` and also deprecated")
+            elif (prefix := deprecated_prefix(home)) is not None:
+                out.append(f"the canonical home of `{name}`, `{home}`, is deprecated (`{prefix}`)")
+            for key, dep in self.deprecated.items():
+                module, _, replaced = (dep.replacement or "").rpartition(".")
+                if replaced == name and module and module != home and key != f"{home}.{name}":
+                    out.append(
+                        f"`{key}` is replaced by `{dep.replacement}`, but the canonical "
+                        f"`{name}` lives in `{home}`"
+                    )
+        for module in self.canonical_modules:
+            if (prefix := deprecated_prefix(module)) is not None:
+                out.append(f"canonical module `{module}` is deprecated (`{prefix}`)")
+        return out
+
     def digest(self) -> str:
         """Stable hash of everything that changes findings (cache key)."""
         data = asdict(self)

@@ -223,3 +223,53 @@ def test_pyproject_without_section_is_skipped_for_the_parent(tmp_path: Path) -> 
     config = resolve_config(None, sub)
     assert config.root == tmp_path.resolve()
     assert config.fail_under == 12.0
+
+
+@pytest.mark.parametrize(
+    ("config", "warning"),
+    [
+        (
+            '[tool.ssotlint.canonical]\nsymbols = { Status = "app.enums" }\n'
+            '[tool.ssotlint.deprecated]\n"app.enums" = { replacement = "app.models" }\n',
+            "the canonical home of `Status`, `app.enums`, is deprecated (`app.enums`)",
+        ),
+        (
+            '[tool.ssotlint.canonical]\nsymbols = { Status = "app.enums" }\n'
+            '[tool.ssotlint.deprecated]\n"app.enums.Status" = { replacement = "app.b.Status" }\n',
+            "`app.enums.Status` is the canonical `Status` and also deprecated",
+        ),
+        (
+            '[tool.ssotlint.canonical]\nsymbols = { Status = "app.enums" }\n'
+            '[tool.ssotlint.deprecated]\n"app.old.State" = { replacement = "app.b.Status" }\n',
+            "`app.old.State` is replaced by `app.b.Status`, but the canonical `Status` lives in `app.enums`",
+        ),
+        (
+            '[tool.ssotlint.deprecated]\n"app.a" = { replacement = "app.a" }\n',
+            "deprecated `app.a` names itself as its replacement",
+        ),
+        (
+            '[tool.ssotlint.canonical]\nmodules = ["app.core.enums"]\n'
+            '[tool.ssotlint.deprecated]\n"app.core" = { replacement = "app.new" }\n',
+            "canonical module `app.core.enums` is deprecated (`app.core`)",
+        ),
+    ],
+    ids=["home-module", "home-symbol", "replacement-elsewhere", "self-replacement", "module"],
+)
+def test_contradictory_config_is_a_warning(
+    make_project: Callable[..., Path], cli: Cli, config: str, warning: str
+) -> None:
+    root = make_project(FILES, config)
+    assert resolve_config(None, root).contradictions() == [warning]
+    code, _, err = cli(root, "check")
+    assert code == 0
+    assert f"ssotlint: config warning: {warning}; fixes that would undo each other" in err
+
+
+def test_consistent_config_has_no_warning(make_project: Callable[..., Path], cli: Cli) -> None:
+    config = (
+        '[tool.ssotlint.canonical]\nsymbols = { Status = "app.enums" }\n'
+        '[tool.ssotlint.deprecated]\n"app.old.Status" = { replacement = "app.enums.Status" }\n'
+    )
+    root = make_project(FILES, config)
+    assert resolve_config(None, root).contradictions() == []
+    assert "warning" not in cli(root, "check")[2]
