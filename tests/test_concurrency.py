@@ -139,10 +139,12 @@ def _fifth_run_is_a_cache_hit(
     out, err = capsys.readouterr()
     assert counted == {"build_record": 0, "check_file": 0}, (counted, err)
     assert out == expected_stdout
-    # nothing was rewritten either: the cache was read, not rebuilt (the file-list cache may
-    # be written now: it is only kept once the folders are older than a few seconds)
+    # nothing was rebuilt either: the cache was read. Two small files may be written now:
+    # the file list (kept once the folders are older than a few seconds) and the manifest
+    # (its file stamps are trusted without hashing once they are that old)
     after = {p: p.stat().st_mtime_ns for p in _cache_is_whole(root)}
-    assert {p: after[p] for p in stamps} == stamps
+    rewritten = {p.stem for p in stamps if after.get(p) != stamps[p]}
+    assert rewritten <= {engine.MANIFEST}, rewritten
     assert {p.stem for p in set(after) - set(stamps)} <= {engine.TREE_CACHE}
 
 
