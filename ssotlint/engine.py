@@ -721,7 +721,7 @@ class Session:
 
 
 TREE_CACHE = "tree"
-TREE_FORMAT = 1  # bump when the stored shape changes
+TREE_FORMAT = 2  # bump when the stored shape changes
 
 
 def _discover_cached(config: Config, cache: Cache) -> list[SourceFile]:
@@ -729,8 +729,10 @@ def _discover_cached(config: Config, cache: Cache) -> list[SourceFile]:
 
     A folder's mtime changes whenever an entry is added, removed or renamed in it, so the
     file list is still right while every folder under the src roots (and every `.gitignore`)
-    has the mtime recorded with it: a few thousand `stat` calls instead of a walk. Changes of
-    file contents are the index's business (it checks every file's stat).
+    has the mtime recorded with it: a few thousand `stat` calls instead of a walk. A folder
+    whose mtime moved is listed again: if only entries discovery never looks at came or went
+    (`.ssotlint_cache` itself, `__pycache__`, a fix's temp file), the list still holds.
+    Changes of file contents are the index's business (it checks every file's stat).
     """
     stored = cache.load(TREE_CACHE)
     digest = config.digest()
@@ -739,17 +741,23 @@ def _discover_cached(config: Config, cache: Cache) -> list[SourceFile]:
         and stored.get("format") == TREE_FORMAT
         and stored.get("config") == digest
         and isinstance(stored.get("folders"), dict)
-        and _folders_unchanged(stored["folders"])
     ):
-        root = config.root
-        try:
-            return [SourceFile(root / rel, rel, mod, pkg) for rel, mod, pkg in stored["files"]]
-        except (TypeError, ValueError):
-            pass  # not ours after all: walk
+        moved = _folders_moved(stored["folders"])
+        if moved is not None:
+            root = config.root
+            try:
+                files = [SourceFile(root / rel, rel, mod, pkg) for rel, mod, pkg in stored["files"]]
+            except (TypeError, ValueError):
+                files = None  # not ours after all: walk
+            if files is not None:
+                now = time.time_ns()
+                if moved and all(state[0] < now - RACY_NS for state in moved.values()):
+                    cache.save(TREE_CACHE, {**stored, "folders": {**stored["folders"], **moved}})
+                return files
     now = time.time_ns()
     folders = _folder_state(config)  # before the walk: a change during it shows next time
     files = discover(config)
-    if folders and max(folders.values()) < now - RACY_NS:
+    if folders and max(mtime for mtime, _ in folders.values()) < now - RACY_NS:
         listed = [(f.relpath, f.module, f.is_package) for f in files]  # paths: root / relpath
         cache.save(
             TREE_CACHE,
@@ -758,30 +766,70 @@ def _discover_cached(config: Config, cache: Cache) -> list[SourceFile]:
     return files
 
 
-def _folders_unchanged(folders: dict[str, int]) -> bool:
-    for path, mtime in folders.items():
+FolderState = tuple[int, str]  # (mtime_ns or -1 when missing, digest of the relevant listing)
+
+
+def _folders_moved(folders: dict[str, FolderState]) -> dict[str, FolderState] | None:
+    """None if some folder's relevant entries changed; else the folders whose mtime moved
+    (with their new state) although their relevant entries did not."""
+    moved: dict[str, FolderState] = {}
+    for path, state in folders.items():
+        if not isinstance(state, tuple) or len(state) != 2:
+            return None
+        mtime, listing = state
         try:
-            if os.stat(path).st_mtime_ns != mtime:
-                return False
+            now = os.stat(path).st_mtime_ns
         except OSError:
             if mtime != -1:
-                return False
-        else:
-            if mtime == -1:
-                return False
-    return True
+                return None
+            continue
+        if mtime == -1:
+            return None
+        if now == mtime:
+            continue
+        if not listing:  # a `.gitignore`: its own mtime is its content's
+            return None
+        fresh = _listing(path)
+        if fresh != listing:
+            return None
+        moved[path] = (now, fresh)
+    return moved
 
 
-def _folder_state(config: Config) -> dict[str, int]:
-    """mtime_ns of every folder `discover` may walk and of every `.gitignore` (-1: missing)."""
+def _relevant(entry: os.DirEntry[str]) -> bool:
     from ssotlint.discovery import ALWAYS_SKIPPED
 
-    state: dict[str, int] = {}
+    name = entry.name
+    return not (name in ALWAYS_SKIPPED or name.endswith((".egg-info", ".ssotlint-tmp", ".pyc")))
+
+
+def _listing(folder: str, entries: list[os.DirEntry[str]] | None = None) -> str:
+    """Digest of the names (and file/folder kind) discovery may care about in `folder`."""
+    try:
+        entries = list(os.scandir(folder)) if entries is None else entries
+    except OSError:
+        return "unreadable"
+    h = hashlib.blake2b(digest_size=12)
+    for entry in sorted((e for e in entries if _relevant(e)), key=lambda e: e.name):
+        try:
+            kind = "d" if entry.is_dir() else "f"
+        except OSError:
+            kind = "?"
+        h.update(f"{entry.name}\0{kind}\n".encode())
+    return h.hexdigest()
+
+
+def _folder_state(config: Config) -> dict[str, FolderState]:
+    """(mtime_ns, listing digest) of every folder `discover` may walk, and (mtime_ns, "") of
+    every `.gitignore` (-1: missing)."""
+    from ssotlint.discovery import ALWAYS_SKIPPED
+
+    state: dict[str, FolderState] = {}
     root_ignore = str(config.root / ".gitignore")
     try:
-        state[root_ignore] = os.stat(root_ignore).st_mtime_ns
+        state[root_ignore] = (os.stat(root_ignore).st_mtime_ns, "")
     except OSError:
-        state[root_ignore] = -1
+        state[root_ignore] = (-1, "")
     seen: set[tuple[int, int]] = set()
     stack = [str((config.root / src).resolve()) for src in config.src]
     while stack:
@@ -789,20 +837,21 @@ def _folder_state(config: Config) -> dict[str, int]:
         try:
             stat = os.stat(folder)
         except OSError:
-            state[folder] = -1
+            state[folder] = (-1, "")
             continue
         if (stat.st_dev, stat.st_ino) in seen:
             continue
         seen.add((stat.st_dev, stat.st_ino))
-        state[folder] = stat.st_mtime_ns
         try:
             entries = list(os.scandir(folder))
         except OSError:
+            state[folder] = (stat.st_mtime_ns, "unreadable")
             continue
+        state[folder] = (stat.st_mtime_ns, _listing(folder, entries))
         for entry in entries:
             try:
                 if entry.name == ".gitignore":
-                    state[entry.path] = entry.stat().st_mtime_ns
+                    state[entry.path] = (entry.stat().st_mtime_ns, "")
                 elif (
                     entry.is_dir()
                     and entry.name not in ALWAYS_SKIPPED

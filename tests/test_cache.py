@@ -319,3 +319,39 @@ def test_touched_files_with_the_same_content_are_not_reindexed(
     counter.reset()
     assert _run(root) == EXPECTED
     assert counter.records == []
+
+
+def _age(root: Path, seconds: int = 3600) -> None:
+    past = os.stat(root).st_mtime - seconds
+    for path in [root, *root.rglob("*")]:
+        os.utime(path, (past, past), follow_symlinks=False)
+
+
+def test_file_list_survives_entries_discovery_ignores(
+    make_project: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A restored `.ssotlint_cache` or a new `__pycache__` moves a folder's mtime, not its list."""
+    root = make_project(FILES, CONFIG)
+    _age(root)
+    walks: list[int] = []
+    real = engine.discover
+
+    def discover(config):  # type: ignore[no-untyped-def]
+        walks.append(1)
+        return real(config)
+
+    monkeypatch.setattr(engine, "discover", discover)
+    assert _run(root) == EXPECTED
+    assert _run(root, allow_cached_results=False) == EXPECTED
+    assert len(walks) == 1  # the second run reused the file list
+    (root / "app" / "__pycache__").mkdir()
+    (root / "app" / ".user.py.x1.ssotlint-tmp").write_text("")
+    cache = root / ".ssotlint_cache"
+    cache.rename(root / "elsewhere")
+    (root / "elsewhere").rename(cache)  # the root folder's mtime moved twice
+    assert _run(root, allow_cached_results=False) == EXPECTED
+    assert len(walks) == 1
+    # a new module in such a folder is seen
+    (root / "app" / "extra.py").write_text("from app.models import Old\n")
+    assert _run(root, allow_cached_results=False) == sorted([*EXPECTED, "app/extra.py:1 SOT201"])
+    assert len(walks) == 2
