@@ -79,7 +79,7 @@ def _analyse(ctx: FileContext) -> TestFile | None:
     settings = pytest_settings_for(ctx.config.root, ctx.path)
     if not is_test_file(ctx.path, settings):
         return None
-    parsed = parse_module(ctx.record.module, ctx.text)
+    parsed = parse_module(ctx.record.module, ctx.text, ctx.tree)  # one parse for every rule
     MODULES.put(ctx.record, parsed)  # its own classes as bases: the buffer's, not the disk's
     deleted = {  # `del BaseTests` at module level: a common way to hide a base from pytest
         target.id

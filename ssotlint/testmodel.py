@@ -657,8 +657,9 @@ class ModuleCache:
         self.entries[key] = parsed
 
 
-def parse_module(module: str, text: str) -> ParsedModule:
-    tree = ast.parse(text)
+def parse_module(module: str, text: str, tree: ast.Module | None = None) -> ParsedModule:
+    """`tree`: the text's parse if the caller has it (a rule's shared `ctx.tree`)."""
+    tree = ast.parse(text) if tree is None else tree
     columns = _Columns(text)
     classes = {
         node.name: class_info(module, node, columns)
