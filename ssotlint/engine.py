@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from ssotlint import __version__, suppressions
 from ssotlint.cache import Cache
@@ -33,10 +33,10 @@ from ssotlint.index import (
 )
 
 if TYPE_CHECKING:
-    from libcst import BatchableCSTVisitor
-
     from ssotlint.rule import FileContext, Rule
 from ssotlint.source import SourceError, decode, python_lines, read_source, write_atomic
+
+T = TypeVar("T")
 
 PARSE_ERROR = "SOT999"
 UNUSED_SUPPRESSION = "SOT901"
@@ -260,7 +260,11 @@ class Linter:
         ]
         for rule in active:
             self._guard(rule, ctx, rule.check)
-        visitors = [v for v in (self._visitor(rule, ctx) for rule in active) if v is not None]
+        visitors = [
+            v
+            for v in (self._guard(rule, ctx, rule.cst_visitor) for rule in active)
+            if v is not None
+        ]
         if visitors:
             try:
                 from ssotlint.cstpass import visit_batched
@@ -275,27 +279,18 @@ class Linter:
             diags = self._suppress(ctx, diags, enabled)
         return FileResult(diags, ctx.sites)
 
-    @classmethod
-    def _visitor(cls, rule: Rule, ctx: FileContext) -> BatchableCSTVisitor | None:
-        visitor: list[BatchableCSTVisitor | None] = [None]
-
-        def ask() -> None:
-            visitor[0] = rule.cst_visitor()
-
-        cls._guard(rule, ctx, ask)
-        return visitor[0]
-
     @staticmethod
-    def _guard(rule: Rule, ctx: FileContext, call: Callable[[], object]) -> bool:
+    def _guard(rule: Rule, ctx: FileContext, call: Callable[[], T]) -> T | None:
+        """`call()`, or None after reporting the exception: a rule bug must not end the run."""
         try:
-            return bool(call())
-        except Exception as exc:  # a rule bug must not end the run
+            return call()
+        except Exception as exc:
             ctx.report(
                 PARSE_ERROR,
                 Span(1, 1, 1, 1),
                 f"internal error in {rule.code} ({type(exc).__name__}: {exc}); please report it",
             )
-            return False
+            return None
 
     def _suppress(
         self, ctx: FileContext, diags: list[Diagnostic], enabled: frozenset[str]
