@@ -12,7 +12,9 @@ It tells apart the two cases:
   `agents.base.execution_context`, the code compared against
   `schemas.core_enums.ExecutionStatus`, and `==` was always False;
 - **the same object via a re-export**: harmless today, but it ties the code to
-  a module that is not the source of truth.
+  a module that is not the source of truth. Reported only when the home is
+  configured: with none, the "home" is a suggestion (the most imported
+  definition), and a package's public re-export of it is not worth a finding.
 
 **Fix**: rewrite the import to the canonical module, keeping the local name
 (`as` alias) and splitting `from m import A, B` when only `A` moves. Safe for
@@ -62,6 +64,13 @@ class NonCanonicalImport(Rule):
     VALID = (
         Example({**FILES, "app/use.py": "from app.enums import Status\n"}, CONFIG),
         Example({**FILES, "app/use.py": "from .enums import Status as S\n"}, CONFIG),
+        Example(  # no configured home: the re-export of the suggested one is the same object
+            {
+                **FILES,
+                "app/use.py": "from app.schemas import Status\n",
+                "app/more.py": "from app.enums import Status\n",
+            }
+        ),
     )
     INVALID = (
         Example(
@@ -85,6 +94,14 @@ class NonCanonicalImport(Rule):
             CONFIG,
             expected=("app/use.py:3 SOT102",),
         ),
+        Example(  # no configured home: the duplicate is still a different object
+            {
+                **FILES,
+                "app/use.py": "from app.context import Status\n",
+                "app/more.py": "from app.enums import Status\n",
+            },
+            expected=("app/use.py:1 SOT102",),
+        ),
     )
 
     def check(self) -> None:
@@ -102,6 +119,10 @@ class NonCanonicalImport(Rule):
             home = info.effective_home
             if home == self.ctx.record.module:
                 continue  # the home module itself: importing from itself is never the fix
+            if info.home is None and res.module == home:
+                # The same object through a re-export (a package's public `__init__`, say) of a
+                # home nobody configured: no `==` bug, and only a suggestion to move towards.
+                continue
             ok = home is None or imp.module == home
             self.ctx.site(self.code, ok)
             if not ok and home is not None:
@@ -148,6 +169,8 @@ class NonCanonicalImport(Rule):
             if info is None or info.effective_home in (None, owner):
                 continue
             home = info.effective_home
+            if info.home is None and res.module == home:
+                continue  # a re-export of a suggested (unconfigured) home: same object
             kind = "a re-export of" if res.module == home else "a different object than"
             self.ctx.site(self.code, False)
             self.ctx.report(

@@ -32,7 +32,7 @@ from collections.abc import Iterable
 from ssotlint.rules._shared import node_span
 from ssotlint.rules._testsuite import TestFile, analyse, class_marks, conftest_chain
 
-from ssotlint.index import Span
+from ssotlint.index import Kind, Span
 from ssotlint.rule import Example, Rule
 from ssotlint.testmodel import (
     MODULES,
@@ -60,6 +60,15 @@ class MissingFixture(Rule):
     summary = "a test/fixture parameter that no fixture provides"
 
     VALID = (
+        Example(  # a fixture function imported from another test module, registered by name=
+            {
+                "tests/__init__.py": "",
+                "tests/test_types.py": "import pytest\n\n\n@pytest.fixture(name='TypedDict')\n"
+                "def fixture_typed_dict():\n    return dict\n",
+                "tests/test_titles.py": "from .test_types import fixture_typed_dict  # noqa: F401\n\n\n"
+                "def test_title(TypedDict):\n    pass\n",
+            }
+        ),
         Example(
             {
                 "tests/__init__.py": "",
@@ -172,7 +181,11 @@ class MissingFixture(Rule):
         scope = FixtureScope(
             names=set(installed_fixtures()) | set(self.ctx.config.test_extra_fixtures)
         )
-        scopes = [module_fixtures(tests.parsed.tree), *conftest_chain(self.ctx, tests.settings)]
+        scopes = [
+            module_fixtures(tests.parsed.tree),
+            self._imported_fixtures(),
+            *conftest_chain(self.ctx, tests.settings),
+        ]
         own = [m for m in project_plugins(self.ctx.config.root) if self.ctx.index.is_first_party(m)]
         scopes.append(FixtureScope(plugins=own))  # a plugin project's own pytest11 modules
         early = [p for p in tests.settings.plugins if p not in entry_point_plugin_names()]
@@ -186,6 +199,24 @@ class MissingFixture(Rule):
                     scope.uncertain = True
                 else:
                     scope.names |= found
+        return scope
+
+    def _imported_fixtures(self) -> FixtureScope:
+        """`from tests.other import fixture_db` where `fixture_db` is `@pytest.fixture(name="db")`:
+        pytest finds the function in this module and registers it as `db`."""
+        scope = FixtureScope()
+        index = self.ctx.index
+        for imp in self.ctx.record.imports:
+            if not imp.is_from or imp.name is None or imp.scope != "module":
+                continue
+            res = index.resolve(imp.module, imp.name)
+            if res.kind is not Kind.DEFINITION:
+                continue
+            parsed = MODULES.get(index, self.ctx.config.root, res.module)
+            if parsed is not None:
+                renamed = module_fixtures(parsed.tree).renamed.get(res.name)
+                if renamed is not None:
+                    scope.names.add(renamed)
         return scope
 
     def _plugin_fixtures(self, plugin: str, seen: set[str] | None = None) -> set[str] | None:

@@ -24,6 +24,11 @@ R = TypeVar("R")
 ENUM_BASES = frozenset(
     {"enum.Enum", "enum.IntEnum", "enum.StrEnum", "enum.Flag", "enum.IntFlag", "enum.ReprEnum"}
 )
+# Attributes every module object has without defining them (`from pkg import __path__` too)
+MODULE_ATTRIBUTES = frozenset(
+    {"__name__", "__doc__", "__file__", "__package__", "__loader__", "__spec__", "__cached__",
+     "__builtins__", "__dict__", "__annotations__"}
+)  # fmt: skip
 TYPE_CHECKING_NAMES = frozenset({"TYPE_CHECKING", "typing.TYPE_CHECKING"})
 IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError", "Exception", "BaseException"})
 
@@ -622,6 +627,8 @@ class ProjectIndex:
                 unknown = True
         if unknown or rec.star_imports:
             return Resolution(Kind.UNKNOWN)
+        if name in MODULE_ATTRIBUTES or (name == "__path__" and rec.is_package):
+            return Resolution(Kind.UNKNOWN)  # set by the import system, never in the source
         return Resolution(Kind.MISSING, module, name)
 
     def _follow(

@@ -880,6 +880,9 @@ class FixtureScope:
     # attributes set on test classes from outside: `request.cls.db = ...` / `request.instance.x`
     # in fixtures (key "*"), `TestA.x = ...` (key "TestA"); DYNAMIC: `setattr(request.cls, name)`
     foreign: dict[str, set[str]] = field(default_factory=dict)
+    # fixture functions registered under another name (`@pytest.fixture(name="db")`):
+    # a module importing the function gets the fixture under that name
+    renamed: dict[str, str] = field(default_factory=dict)
 
 
 def fixture_name(node: ast.FunctionDef | ast.AsyncFunctionDef) -> str | None:
@@ -919,6 +922,8 @@ def _module_fixtures(tree: ast.Module) -> FixtureScope:
             name = fixture_name(stmt)
             if name is not None:
                 scope.names.add(name)
+                if name != stmt.name:
+                    scope.renamed[stmt.name] = name
                 info_args = [*stmt.args.posonlyargs, *stmt.args.args, *stmt.args.kwonlyargs]
                 scope.requests[name] = {a.arg for a in info_args}
                 if _is_autouse(stmt.decorator_list):

@@ -767,3 +767,14 @@ def test_import_counts_and_definitions_named() -> None:
 def test_last_straight_binding_wins(body: str, expected: Resolution) -> None:
     index = index_of({"a/__init__.py": "", "a/defs.py": "class Color:\n    pass\n", "a/m.py": body})
     assert index.resolve("a.m", "Status") == expected
+
+
+@pytest.mark.parametrize("name", ["__path__", "__file__", "__name__", "__spec__", "__doc__"])
+def test_module_attributes_set_by_the_import_system_are_not_missing(name: str) -> None:
+    index = index_of({"pkg/__init__.py": "", "pkg/mod.py": "x = 1\n"})
+    assert index.resolve("pkg", name).kind is Kind.UNKNOWN
+    if name != "__path__":
+        assert index.resolve("pkg.mod", name).kind is Kind.UNKNOWN
+    else:  # a plain module has no __path__
+        assert index.resolve("pkg.mod", name).kind is Kind.MISSING
+    assert index.resolve("pkg", "__version__").kind is Kind.MISSING
