@@ -11,6 +11,14 @@ files outside the `src` roots (pytest loads them all the same), `-p NAME` in
 `addopts`, plugins a conftest registers (`config.pluginmanager.register(...)`), and
 the project's own `pytest11` entry points (a plugin's suite runs with it installed).
 
+Where ssotlint runs without the project's test plugins (pre-commit's hook venv, a
+lint-only CI job), a popular plugin that the project declares (`pytest-mock` in
+`pyproject.toml`, `requirements*.txt`, `tox.ini`, ...) but that is not installed
+contributes its well-known fixtures (`mocker`, `benchmark`, `snapshot`, ...) from
+a built-in table (`ssotlint/plugin_fixtures.py`); for other plugins, install
+them next to ssotlint (pre-commit: `additional_dependencies`) or list their
+fixtures in `tests.extra-fixtures`.
+
 Not reported: `parametrize` argnames (also through a module-level variable, a
 stacked decorator, or `indirect`), parameters with defaults, `self`/`cls`,
 arguments injected by `mock.patch` decorators, and `@pytest.mark.usefixtures`
@@ -33,6 +41,7 @@ from ssotlint.rules._shared import node_span
 from ssotlint.rules._testsuite import TestFile, analyse, class_marks, conftest_chain
 
 from ssotlint.index import Kind, Span
+from ssotlint.plugin_fixtures import declared_plugin_fixtures
 from ssotlint.rule import Example, Rule
 from ssotlint.testmodel import (
     MODULES,
@@ -178,8 +187,11 @@ class MissingFixture(Rule):
         self._check_uses(module_uses, scope.names)
 
     def _scope(self, tests: TestFile) -> FixtureScope:
+        root = self.ctx.config.root
         scope = FixtureScope(
-            names=set(installed_fixtures()) | set(self.ctx.config.test_extra_fixtures)
+            names=set(installed_fixtures())
+            | declared_plugin_fixtures(root)  # declared, not installed here (pre-commit)
+            | set(self.ctx.config.test_extra_fixtures)
         )
         scopes = [
             module_fixtures(tests.parsed.tree),

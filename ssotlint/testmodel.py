@@ -260,6 +260,9 @@ def inputs_fingerprint(root: Path, relpaths: Iterable[str]) -> str:
             except OSError:
                 continue
             stamps.append(f"{folder}/{name}:{st.st_mtime_ns}:{st.st_size}")
+    from ssotlint.plugin_fixtures import declaration_stamp
+
+    stamps.append(repr(declaration_stamp(root)))  # declared plugins (SOT403)
     return ";".join(stamps)
 
 

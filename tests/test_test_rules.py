@@ -2239,3 +2239,62 @@ def test_inputs_fingerprint_sees_nested_configs_and_outside_conftests(tmp_path: 
     with_conftest = testmodel.inputs_fingerprint(tmp_path, ["svc/tests/test_a.py"])
     assert len({before, with_ini, with_conftest}) == 3
     assert testmodel.inputs_fingerprint(tmp_path, ["svc/tests/test_a.py"]) == with_conftest
+
+
+def _missing_fixtures(root: Path) -> list[str]:
+    from ssotlint.cli import resolve_config
+    from ssotlint.engine import CheckOptions, run_check
+
+    result = run_check(resolve_config(None, root), CheckOptions(select=["SOT403"], use_cache=False))
+    return [d.message.split("`")[1] for d in result.diagnostics]
+
+
+@pytest.fixture
+def bare_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """As in pre-commit's hook venv: pytest's own fixtures, no plugin installed."""
+    import ssotlint.rules.sot403_missing_fixture as sot403
+
+    import ssotlint.plugin_fixtures as plugin_fixtures
+
+    monkeypatch.setattr(sot403, "installed_fixtures", lambda: testmodel.BUILTIN_FIXTURES)
+    monkeypatch.setattr(plugin_fixtures, "_installed", lambda dist: False)
+
+
+@pytest.mark.parametrize(
+    ("declared_in", "text"),
+    [
+        ("requirements-dev.txt", "pytest>=8\npytest-mock==3.14.0  # mocks\n"),
+        (
+            "pyproject.toml",
+            '[project.optional-dependencies]\ntest = ["pytest", "pytest_mock>=3"]\n',
+        ),
+        ("requirements/test.in", "Pytest-Mock\n"),
+        ("tox.ini", "[testenv]\ndeps =\n    pytest-mock\n"),
+    ],
+)
+def test_declared_but_absent_plugin_fixtures_are_known(
+    make_project: Callable[..., Path], bare_environment: None, declared_in: str, text: str
+) -> None:
+    """A declared plugin's well-known fixtures (`mocker`) are not "missing" where the plugin
+    is not installed; anything else still is."""
+    files = {
+        "tests/__init__.py": "",
+        "tests/test_a.py": "def test_a(mocker, snapshot_typo):\n    pass\n",
+    }
+    root = make_project(files)
+    assert _missing_fixtures(root) == ["mocker", "snapshot_typo"]  # nothing declared
+    path = root / declared_in
+    path.parent.mkdir(parents=True, exist_ok=True)
+    before = path.read_text() if path.exists() else ""
+    path.write_text(before + text)
+    assert _missing_fixtures(root) == ["snapshot_typo"]
+
+
+def test_a_plugin_name_inside_another_word_is_not_a_declaration(
+    make_project: Callable[..., Path], bare_environment: None
+) -> None:
+    root = make_project(
+        {"tests/__init__.py": "", "tests/test_a.py": "def test_a(mocker):\n    pass\n"}
+    )
+    (root / "requirements.txt").write_text("my-pytest-mock-fork==1.0\npytest-mock-extra\n")
+    assert _missing_fixtures(root) == ["mocker"]
