@@ -56,6 +56,14 @@ class MissingTestAttribute(Rule):
     summary = "a test reads self.X that nothing which runs ever assigns"
 
     VALID = (
+        Example(  # a conftest star-imports fixtures we cannot see: any of them may set it up
+            {
+                **FILES,
+                "tests/conftest.py": "from the_projects_test_plugin import *  # noqa: F403\n",
+                "tests/test_a.py": "class TestA:\n    def setup_test(self):\n        self.client = 1\n\n"
+                "    def test_x(self):\n        assert self.client\n",
+            }
+        ),
         Example(
             {
                 **FILES,
@@ -120,6 +128,10 @@ class MissingTestAttribute(Rule):
             module_fixtures(tests.parsed.tree),
             *conftest_chain(self.ctx, tests.settings),
         ]
+        if any(scope.uncertain for scope in self._scopes):
+            # fixtures we cannot see (a star import, an unreadable plugin) may be autouse
+            # and call any method or set any attribute (SQLAlchemy's `setup_test`)
+            return
         for cls in tests.classes:
             if (
                 not cls.lineage.complete
