@@ -26,6 +26,9 @@ class SourceFile:
     relpath: str  # relative to the project root, '/' separators
     module: str  # dotted module name
     is_package: bool  # an __init__.py
+    # A module whose source is not Python: a Cython `.pyx`, a `.pyi` stub, a compiled `.so`/
+    # `.pyd`. It exists for imports (names in it are unknown), and is never linted.
+    opaque: bool = False
 
 
 def _glob_to_regex(pattern: str) -> re.Pattern[str]:
@@ -120,6 +123,11 @@ class Excluder:
         return any(p.match(relpath) for p in self.patterns)
 
 
+# `name.pyx`, `name.pyi`, `name.so`, `name.cpython-311-x86_64-linux-gnu.so`, `name.abi3.so`,
+# `name.cp311-win_amd64.pyd`: the module `name` exists without Python source
+OPAQUE = re.compile(r"^([A-Za-z_]\w*)(?:\.pyx|\.pyi|(?:\.[\w-]+)?\.(?:so|pyd))$")
+
+
 def module_name(relative_to_src: str) -> tuple[str, bool]:
     parts = relative_to_src[:-3].split("/")
     if parts[-1] == "__init__":
@@ -140,6 +148,7 @@ def discover(config: Config) -> list[SourceFile]:
     excluder = Excluder(config)
     seen: set[Path] = set()
     found: list[SourceFile] = []
+    opaque: dict[str, SourceFile] = {}
     for src in config.src:
         src_dir = (root / src).resolve()
         for path, rel_src in _walk(src_dir, root, excluder):
@@ -147,9 +156,19 @@ def discover(config: Config) -> list[SourceFile]:
                 real = path.resolve() if path.is_symlink() else path
             except (OSError, RuntimeError):  # a symlink loop (RuntimeError before 3.13)
                 real = path
-            if real in seen:
+            if real in seen:  # under two src roots: the first one names it
                 continue
             seen.add(real)
+            match = None if rel_src.endswith(".py") else OPAQUE.match(path.name)
+            if match is not None:
+                folder = rel_src.rpartition("/")[0]
+                as_py = f"{folder}/{match.group(1)}.py" if folder else f"{match.group(1)}.py"
+                module, is_package = module_name(as_py)
+                if module and not any(p.startswith(".") for p in as_py.split("/")):
+                    opaque.setdefault(
+                        module, SourceFile(path, _relpath(path, root), module, is_package, True)
+                    )
+                continue
             module, is_package = module_name(rel_src)
             # Names that no import statement can spell (`migrations/0001_initial.py`) are
             # still linted (importlib loads them); hidden or dotted names cannot be named.
@@ -158,6 +177,8 @@ def discover(config: Config) -> list[SourceFile]:
             ):
                 continue
             found.append(SourceFile(path, _relpath(path, root), module, is_package))
+    with_source = {f.module for f in found}
+    found.extend(f for module, f in opaque.items() if module not in with_source)
     found.sort(key=lambda f: f.relpath)
     return found
 
@@ -206,7 +227,7 @@ def _walk(src_dir: Path, root: Path, excluder: Excluder) -> Iterator[tuple[Path,
                 if excluder.excluded(rel) or _ignored(rules, rel, True):
                     continue
                 stack.append((Path(entry.path), rules))
-            elif entry.name.endswith(".py"):
+            elif entry.name.endswith(".py") or OPAQUE.match(entry.name):
                 if excluder.excluded(rel) or _ignored(rules, rel, False):
                     continue
                 path = Path(entry.path)

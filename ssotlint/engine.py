@@ -131,12 +131,26 @@ def _unchanged(path: Path, old: object, digest: str) -> Stamp | None:
         return None
     if isinstance(old, tuple) and len(old) == 4 and old[3] and old[:3] == stamp[:3]:
         return stamp
+    if digest == OPAQUE_DIGEST:
+        return stamp  # only its existence matters
     return stamp if _same_content(path, digest) else None
 
 
-def _index_one(item: tuple[str, str, str, bool]) -> tuple[Stamp, ModuleRecord]:
-    path, relpath, module, is_package = item
+OPAQUE_DIGEST = "opaque"
+
+
+def _opaque_record(module: str, relpath: str, is_package: bool) -> ModuleRecord:
+    """A module without Python source: it exists, what it defines is unknown."""
+    return ModuleRecord(
+        module, relpath, is_package, OPAQUE_DIGEST, error="no Python source (compiled or stub)"
+    )
+
+
+def _index_one(item: tuple[str, str, str, bool, bool]) -> tuple[Stamp, ModuleRecord]:
+    path, relpath, module, is_package, opaque = item
     key = _stamp(path)  # before reading: an edit during the read shows next time
+    if opaque:
+        return key, _opaque_record(module, relpath, is_package)
     try:
         data = read_source(Path(path))
     except SourceError as exc:
@@ -176,7 +190,7 @@ def build_index(
     records: dict[str, ModuleRecord] = {}
     fresh: dict[str, tuple[Stamp, ModuleRecord]] = {}
     restamped = False
-    todo: list[tuple[str, str, str, bool]] = []
+    todo: list[tuple[str, str, str, bool, bool]] = []
     for f in files:
         if f.relpath in overrides:
             records[f.relpath] = build_record(
@@ -193,7 +207,7 @@ def build_index(
                     fresh[f.relpath] = (stamp, rec)
                     restamped = restamped or stamp != old_key
                     continue
-        todo.append((str(f.path), f.relpath, f.module, f.is_package))
+        todo.append((str(f.path), f.relpath, f.module, f.is_package, f.opaque))
     workers = jobs if jobs is not None else (os.cpu_count() or 1)
     ctx = _pool_context()
     built: Iterable[tuple[Stamp, ModuleRecord]]
@@ -357,8 +371,9 @@ class CheckOptions:
 def _targets(
     config: Config, files: Sequence[SourceFile], paths: Sequence[Path]
 ) -> list[SourceFile]:
+    files = [f for f in files if not f.opaque]  # imports may name them; nothing to lint
     if not paths:
-        return list(files)
+        return files
     # realpath, not Path.resolve(): that raises on a symlink loop (before 3.13)
     wanted = [Path(os.path.realpath(p)) for p in paths]
     out = []
@@ -716,7 +731,7 @@ class Session:
 
 
 TREE_CACHE = "tree"
-TREE_FORMAT = 2  # bump when the stored shape changes
+TREE_FORMAT = 3  # bump when the stored shape changes
 
 
 def _discover_cached(config: Config, cache: Cache) -> list[SourceFile]:
@@ -741,7 +756,10 @@ def _discover_cached(config: Config, cache: Cache) -> list[SourceFile]:
         if moved is not None:
             root = config.root
             try:
-                files = [SourceFile(root / rel, rel, mod, pkg) for rel, mod, pkg in stored["files"]]
+                files = [
+                    SourceFile(root / rel, rel, mod, pkg, opaque)
+                    for rel, mod, pkg, opaque in stored["files"]
+                ]
             except (TypeError, ValueError):
                 files = None  # not ours after all: walk
             if files is not None:
@@ -753,7 +771,7 @@ def _discover_cached(config: Config, cache: Cache) -> list[SourceFile]:
     folders = _folder_state(config)  # before the walk: a change during it shows next time
     files = discover(config)
     if folders and max(mtime for mtime, _ in folders.values()) < now - RACY_NS:
-        listed = [(f.relpath, f.module, f.is_package) for f in files]  # paths: root / relpath
+        listed = [(f.relpath, f.module, f.is_package, f.opaque) for f in files]  # root / relpath
         cache.save(
             TREE_CACHE,
             {"format": TREE_FORMAT, "config": digest, "folders": folders, "files": listed},

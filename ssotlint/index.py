@@ -124,6 +124,9 @@ class ModuleRecord:
     all_names: list[str] | None = None
     star_imports: list[str] = field(default_factory=list)
     has_getattr: bool = False
+    # `base.dialect = ...` at module level, `base` a name here: (name, attribute) pairs; an
+    # imported module gets the attribute when this module runs (SQLAlchemy's dialects)
+    sets_attributes: list[tuple[str, str]] = field(default_factory=list)
 
 
 def shape(rec: ModuleRecord) -> tuple[object, ...]:
@@ -148,6 +151,7 @@ def shape(rec: ModuleRecord) -> tuple[object, ...]:
         rec.all_names,
         rec.star_imports,
         rec.has_getattr,
+        sorted(rec.sets_attributes),
     )  # fmt: skip
 
 
@@ -361,6 +365,8 @@ class _Builder:
                     self.bind(target.id, Binding("alias", stmt.lineno, source_name=source))
                 else:
                     self.bind(target.id, Binding("assign", stmt.lineno))
+            elif isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name):
+                self.rec.sets_attributes.append((target.value.id, target.attr))
             else:
                 self.targets(target, stmt.lineno)
 
@@ -518,6 +524,25 @@ class ProjectIndex:
         self.facts: dict[str, Any] = {}
         self.facts_added = False
 
+    def _set_from_outside(self) -> dict[str, set[str]]:
+        """module -> attributes other modules assign on it (`base.dialect = ...`)."""
+
+        def build() -> dict[str, set[str]]:
+            out: dict[str, set[str]] = {}
+            for rec in self.modules.values():
+                for head, attr in rec.sets_attributes:
+                    for binding in rec.bindings.get(head, ()):
+                        target = None
+                        if binding.kind == "module":
+                            target = binding.source_module
+                        elif binding.kind == "from":
+                            target = f"{binding.source_module}.{binding.source_name}"
+                        if target is not None and target in self.modules:
+                            out.setdefault(target, set()).add(attr)
+            return out
+
+        return self.derived("set-from-outside", build)
+
     def fact(self, key: str, factory: Callable[[], T]) -> T:
         """Like `derived`, for plain data that can be stored between processes.
 
@@ -629,6 +654,8 @@ class ProjectIndex:
             return Resolution(Kind.UNKNOWN)
         if name in MODULE_ATTRIBUTES or (name == "__path__" and rec.is_package):
             return Resolution(Kind.UNKNOWN)  # set by the import system, never in the source
+        if name in self._set_from_outside().get(module, ()):
+            return Resolution(Kind.UNKNOWN)  # `mod.name = ...` in another module
         return Resolution(Kind.MISSING, module, name)
 
     def _follow(

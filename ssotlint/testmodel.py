@@ -918,6 +918,14 @@ def module_fixtures(tree: ast.Module) -> FixtureScope:
     return scope
 
 
+# module-level compound statements whose bodies bind names in the module namespace
+_BLOCKS = tuple(
+    getattr(ast, name)
+    for name in ("If", "Try", "TryStar", "With", "AsyncWith", "For", "AsyncFor", "While", "Match")
+    if hasattr(ast, name)
+)
+
+
 def _module_fixtures(tree: ast.Module) -> FixtureScope:
     scope = FixtureScope()
     for stmt in tree.body:
@@ -953,7 +961,7 @@ def _module_fixtures(tree: ast.Module) -> FixtureScope:
                     elif isinstance(stmt.value, (ast.Call, ast.Name, ast.Attribute)):
                         # `x = pytest.fixture(f)`, fixture factories, `db = fixtures.db` aliases
                         scope.names.add(name)
-        elif isinstance(stmt, (ast.If, ast.Try)):
+        elif isinstance(stmt, _BLOCKS):  # `with open(...) as f: exec(...); from x import *`
             scope.uncertain = _defines_fixtures_dynamically(stmt, scope.names) or scope.uncertain
     registers: list[ast.Call] = []
     scope.foreign = _foreign_attrs(tree, registers)
@@ -1097,8 +1105,8 @@ def _runs_async_tests(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
 
 
 def _defines_fixtures_dynamically(stmt: ast.stmt, names: set[str]) -> bool:
-    """A conditional block (`if`/`try`): every name it may bind as a fixture is added to
-    `names` (either branch may run); True when it cannot be read (star import,
+    """A module-level block (`if`/`try`/`with`/loops): every name it may bind as a fixture is
+    added to `names` (either branch may run); True when it cannot be read (star import,
     `pytest_plugins`, `pytest_generate_tests`)."""
     uncertain = False
     for node in ast.walk(stmt):

@@ -56,7 +56,12 @@ def test_discovered_names_and_packages(make_project: Callable[..., Path]) -> Non
         }
     )
     files = {f.relpath: f for f in discover(resolve_config(None, root))}
-    assert sorted(files) == ["a/__init__.py", "a/b/__init__.py", "a/b/c.py", "ns/mod.py", "top.py"]
+    assert sorted(files) == [
+        "a/__init__.py", "a/b/__init__.py", "a/b/c.py", "a/stub.pyi", "ns/mod.py", "top.py"
+    ]  # fmt: skip
+    # a stub names a module that exists (compiled, say) but is not linted
+    assert [f.relpath for f in files.values() if f.opaque] == ["a/stub.pyi"]
+    assert files["a/stub.pyi"].module == "a.stub"
     assert files["a/b/__init__.py"].module == "a.b" and files["a/b/__init__.py"].is_package
     assert files["a/b/c.py"].module == "a.b.c" and not files["a/b/c.py"].is_package
     assert files["ns/mod.py"].module == "ns.mod"

@@ -778,3 +778,55 @@ def test_module_attributes_set_by_the_import_system_are_not_missing(name: str) -
     else:  # a plain module has no __path__
         assert index.resolve("pkg.mod", name).kind is Kind.MISSING
     assert index.resolve("pkg", "__version__").kind is Kind.MISSING
+
+
+def test_attributes_another_module_sets_are_not_missing() -> None:
+    """SQLAlchemy's `dialects/sqlite/__init__.py` runs `base.dialect = dialect = ...`: importing
+    `dialect` from `base` works, since importing `base` runs the package first."""
+    index = index_of(
+        {
+            "db/__init__.py": "",
+            "db/sqlite/__init__.py": "from . import base, pysqlite\n\nbase.dialect = dialect = pysqlite.dialect\n",
+            "db/sqlite/base.py": "class SQLiteDialect:\n    pass\n",
+            "db/sqlite/pysqlite.py": "class dialect:\n    pass\n",
+            "db/other.py": "import db.sqlite.pysqlite as p\n\np.extra = 1\n",
+        }
+    )
+    assert index.resolve("db.sqlite.base", "dialect").kind is Kind.UNKNOWN
+    assert index.resolve("db.sqlite.pysqlite", "extra").kind is Kind.UNKNOWN
+    assert index.resolve("db.sqlite.base", "nothing").kind is Kind.MISSING
+
+
+@pytest.mark.parametrize(
+    "compiled",
+    ["fast.pyx", "fast.pyi", "fast.so", "fast.cpython-311-x86_64-linux-gnu.so", "fast.abi3.so",
+     "fast.cp311-win_amd64.pyd"],
+)  # fmt: skip
+def test_modules_without_python_source_exist(
+    make_project: Callable[..., Path], compiled: str
+) -> None:
+    """A Cython `.pyx`, a `.pyi` stub or a compiled extension is a module imports can name;
+    what it defines is unknown, and it is never linted itself."""
+    files = {
+        "pkg/__init__.py": "from pkg import fast\n",
+        "pkg/use.py": "from pkg.fast import anything\nfrom pkg.gone import other\n",
+    }
+    root = make_project(files)
+    (root / "pkg" / compiled).write_bytes(b"\x7fELF binary or cython source\n")
+    assert sot103(root) == [
+        "pkg/use.py:2 module `pkg.gone` does not exist, so `other` cannot be imported from it"
+    ]
+    result = run_check(resolve_config(None, root), CheckOptions(use_cache=False))
+    assert result.files_checked == 2  # pkg/__init__.py and pkg/use.py: not the compiled one
+    assert not any(d.path.endswith(compiled) for d in result.diagnostics)
+
+
+def test_python_source_wins_over_a_stub(make_project: Callable[..., Path]) -> None:
+    files = {
+        "pkg/__init__.py": "",
+        "pkg/mod.py": "X = 1\n",
+        "pkg/use.py": "from pkg.mod import Y\n",
+    }
+    root = make_project(files)
+    (root / "pkg" / "mod.pyi").write_text("X: int\nY: int\n")
+    assert sot103(root) == ["pkg/use.py:1 `Y` is not defined in `pkg.mod`"]

@@ -1635,6 +1635,25 @@ SOT403 = [
         """),
     ),
     case(
+        "conftest-star-import-inside-with-in-doubt",  # SQLAlchemy's bootstrap conftest
+        "SOT403",
+        {
+            "tests/__init__.py": "",
+            "tests/conftest.py": "with open(__file__) as f:\n    from bootstrap_plugin import *\n",
+            "tests/test_a.py": "def test_x(anything):\n    pass\n",
+        },
+    ),
+    case(
+        "conftest-star-import-inside-with-sot401",
+        "SOT401",
+        {
+            "tests/__init__.py": "",
+            "tests/conftest.py": "with open(__file__) as f:\n    from bootstrap_plugin import *\n",
+            "tests/test_a.py": "class TestA:\n    def setup_test(self):\n        self.a = 1\n\n"
+            "    def test_x(self):\n        assert self.a\n",
+        },
+    ),
+    case(
         "star-import-in-doubt",
         "SOT403",
         {
