@@ -2084,6 +2084,7 @@ NOT_EXAMINED = {
     "pytest_generate_tests-in-class-in-doubt", "star-import-in-doubt",
     "regression-conftest-registers-unknown-plugin-in-doubt",
     "regression-sync-wrapper-decorator",
+    "conftest-star-import-inside-with-in-doubt", "conftest-star-import-inside-with-sot401",
 }  # fmt: skip
 
 
