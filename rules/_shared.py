@@ -154,9 +154,21 @@ def _tracked_plain(
             continue  # `migrations/0001_initial.py`: no import can name it, nor its classes
         if any_class or index.is_enum(rec.module, cls.name):
             by_name.setdefault(cls.name, []).append(rec.module)
-    names = {n for n, mods in by_name.items() if len(set(mods)) >= 2}
-    names.update(config.canonical_symbols)
     canonical_modules = set(config.canonical_modules)
+    names = set()
+    for name, mods in by_name.items():
+        if len(set(mods)) < 2:
+            continue
+        # With no home configured, a shared name alone is a clash, not a copy: Home
+        # Assistant's `braviatv.const.SourceType` (APP, CHANNEL, INPUT) and
+        # `device_tracker.const.SourceType` (GPS, ROUTER, ...) are two ideas. Copies share
+        # at least one member name; a configured home tracks every definition.
+        members = {m: {k for k, _ in index.modules[m].classes[name].members} for m in mods}
+        if any(
+            members[a] & members[b] for i, a in enumerate(mods) for b in mods[i + 1 :] if a != b
+        ):
+            names.add(name)
+    names.update(config.canonical_symbols)
     for name, mods in by_name.items():
         if any(mod in canonical_modules for mod in mods):
             names.add(name)

@@ -163,8 +163,8 @@ def test_sot101_ignores_modules_no_import_can_name(make_project: Make) -> None:
             "app/migrations/__init__.py": "",
             "app/migrations/0001_initial.py": migration,
             "app/migrations/0002_more.py": migration,
-            "app/models.py": "class Model:\n    pass\n",
-            "app/other.py": "class Model:\n    pass\n",
+            "app/models.py": "class Model:\n    id = 1\n",
+            "app/other.py": "class Model:\n    id = 1\n",
         },
         '[tool.ssotlint.canonical]\nkinds = ["class"]\n',
     )
@@ -509,3 +509,24 @@ def test_sot103_only_some_files_linted_still_uses_whole_index(make_project: Make
     )
     diags = lint(root, "SOT103", paths=[root / "app" / "use.py"])
     assert where(diags) == ["app/use.py:2"]
+
+
+def test_same_name_without_a_shared_member_is_a_clash_not_a_copy(make_project: Make) -> None:
+    """Home Assistant: `braviatv.const.SourceType` (APP, CHANNEL) and `device_tracker.const.
+    SourceType` (GPS, ROUTER) are two ideas. Copies share a member name; a configured home
+    tracks every definition of its name whatever the members."""
+    files = {
+        "app/__init__.py": "",
+        "app/tracker.py": "import enum\n\n\nclass SourceType(enum.Enum):\n    GPS = 'gps'\n    ROUTER = 'router'\n",
+        "app/tv.py": "import enum\n\n\nclass SourceType(enum.Enum):\n    APP = 'app'\n    CHANNEL = 'channel'\n",
+        "app/use.py": "from app.tv import SourceType\n",
+        "app/partial.py": "import enum\n\n\nclass Mode(enum.Enum):\n    A = 1\n    B = 2\n",
+        "app/partial2.py": "import enum\n\n\nclass Mode(enum.Enum):\n    B = 2\n    C = 3\n",
+    }
+    root = make_project(files)
+    assert where(lint(root, "SOT101")) == ["app/partial.py:4", "app/partial2.py:4"]
+    assert where(lint(root, "SOT102")) == []
+    config = '[tool.ssotlint.canonical]\nsymbols = { SourceType = "app.tracker" }\n'
+    root = make_project(files, config, name="configured")
+    assert where(lint(root, "SOT101")) == ["app/partial.py:4", "app/partial2.py:4", "app/tv.py:4"]
+    assert where(lint(root, "SOT102")) == ["app/use.py:1"]
