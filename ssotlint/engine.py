@@ -514,6 +514,33 @@ def results_key(config: Config, selection: Selection, relpaths: Iterable[str]) -
     return "results-" + hashlib.blake2b("\0".join(parts).encode(), digest_size=8).hexdigest()
 
 
+ENV_FIXTURES = "environment-fixtures"
+
+
+def _load_environment_fixtures(cache: Cache) -> None:
+    """The fixtures of the installed pytest plugins, as stored for this environment: scanning
+    site-packages for them costs 0.1-0.5 s, every run that checks a test file."""
+    from ssotlint.testmodel import installed_fixtures_key, prime_installed_fixtures
+
+    stored = cache.load(ENV_FIXTURES)
+    if (
+        isinstance(stored, dict)
+        and stored.get("key") == installed_fixtures_key()
+        and isinstance(stored.get("names"), frozenset)
+    ):
+        prime_installed_fixtures(stored["names"])
+
+
+def _store_environment_fixtures(cache: Cache) -> bool:
+    """Store them if this process scanned for them; True if it did."""
+    from ssotlint.testmodel import installed_fixtures_key, scanned_installed_fixtures
+
+    names = scanned_installed_fixtures()
+    if names is not None:
+        cache.save(ENV_FIXTURES, {"key": installed_fixtures_key(), "names": names})
+    return names is not None
+
+
 def _lint_targets(
     config: Config,
     linter: Linter,
@@ -539,7 +566,10 @@ def _lint_targets(
     collecting = gc.isenabled()
     gc.disable()  # per-file analyses allocate heavily and make no cycles worth chasing
     try:
+        if misses:
+            _load_environment_fixtures(cache)
         fresh = _check_many(linter, index, misses, options)
+        _store_environment_fixtures(cache)
     finally:
         if collecting:
             gc.enable()
@@ -690,6 +720,8 @@ class Session:
             self.files = {f.relpath: f for f in _discover_cached(config, cache)}
             self.index = build_index(config, list(self.files.values()), cache)
             self.cache = cache
+            _load_environment_fixtures(cache)
+            self.env_fixtures_stored = False
             self.facts_key = f"{self.index.digest()}:{config.digest()}"
             stored = cache.load(FACTS_CACHE)
             if (
@@ -724,6 +756,8 @@ class Session:
             if current is not None and shape(current) == shape(rec):
                 index.facts.update(self.index.facts)  # typing inside a function body
         diagnostics = self.linter.check_file(index, rec, data).diagnostics
+        if not self.env_fixtures_stored:
+            self.env_fixtures_stored = _store_environment_fixtures(self.cache)
         if self.index.facts_added:  # the next flake8 process starts from them
             self.index.facts_added = False
             self.cache.save(FACTS_CACHE, {"key": self.facts_key, "facts": self.index.facts})

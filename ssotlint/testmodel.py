@@ -1210,9 +1210,38 @@ def environment_fingerprint() -> str:
     return ";".join(items)
 
 
-@lru_cache(maxsize=1)
+_PRIMED: frozenset[str] | None = None  # installed_fixtures() as the on-disk cache has it
+
+
 def installed_fixtures() -> frozenset[str]:
     """pytest's built-in fixtures and those of installed plugins (pytest11 entry points)."""
+    return _PRIMED if _PRIMED is not None else _scan_installed_fixtures()
+
+
+def installed_fixtures_key() -> str:
+    """What installed_fixtures() depends on: the plugins and pytest itself, with versions."""
+    try:
+        pytest_version = importlib.metadata.version("pytest")
+    except importlib.metadata.PackageNotFoundError:
+        pytest_version = "-"
+    return f"{environment_fingerprint()}|pytest={pytest_version}"
+
+
+def prime_installed_fixtures(names: frozenset[str] | None) -> None:
+    """Use `names` (stored for this environment) instead of scanning site-packages again."""
+    global _PRIMED
+    _PRIMED = names
+
+
+def scanned_installed_fixtures() -> frozenset[str] | None:
+    """installed_fixtures() if this process scanned for it (so it can be stored), else None."""
+    if _scan_installed_fixtures.cache_info().currsize:
+        return _scan_installed_fixtures()
+    return None
+
+
+@lru_cache(maxsize=1)
+def _scan_installed_fixtures() -> frozenset[str]:
     names = set(BUILTIN_FIXTURES)
     try:
         pytest_dist = importlib.metadata.distribution("pytest")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import subprocess
@@ -355,3 +356,39 @@ def test_file_list_survives_entries_discovery_ignores(
     (root / "app" / "extra.py").write_text("from app.models import Old\n")
     assert _run(root, allow_cached_results=False) == sorted([*EXPECTED, "app/extra.py:1 SOT201"])
     assert len(walks) == 2
+
+
+def test_installed_plugin_fixtures_are_scanned_once_per_environment(
+    make_project: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Scanning site-packages for plugin fixtures costs up to half a second: it is stored
+    with the environment's plugins and versions, and scanned again only when they change."""
+    from ssotlint import testmodel
+
+    files = {
+        "tests/__init__.py": "",
+        "tests/test_a.py": "def test_a(tmp_path, mocker):\n    pass\n",
+    }
+    root = make_project(files)
+    scans: list[int] = []
+    real = testmodel._scan_installed_fixtures.__wrapped__
+
+    @functools.lru_cache(maxsize=1)
+    def scan() -> frozenset[str]:
+        scans.append(1)
+        return real()
+
+    monkeypatch.setattr(testmodel, "_scan_installed_fixtures", scan)
+    monkeypatch.setattr(testmodel, "_PRIMED", None)
+    assert _run(root) == []
+    assert scans == [1]
+    (root / "tests" / "test_a.py").write_text("def test_a(tmp_path, mocker, nope):\n    pass\n")
+    scan.cache_clear()
+    monkeypatch.setattr(testmodel, "_PRIMED", None)  # as a new process
+    assert _run(root) == ["tests/test_a.py:1 SOT403"]
+    assert scans == [1]  # from the cache
+    monkeypatch.setattr(testmodel, "installed_fixtures_key", lambda: "another environment")
+    monkeypatch.setattr(testmodel, "_PRIMED", None)
+    (root / "tests" / "test_a.py").write_text("def test_a(tmp_path, mocker, nope2):\n    pass\n")
+    assert _run(root) == ["tests/test_a.py:1 SOT403"]
+    assert scans == [1, 1]

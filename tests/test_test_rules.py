@@ -2240,7 +2240,7 @@ def test_editable_installed_plugin(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     monkeypatch.syspath_prepend(str(site))
     monkeypatch.syspath_prepend(str(src))  # what the .pth would add
     importlib.invalidate_caches()
-    assert "probe_fixture" in testmodel.installed_fixtures.__wrapped__()  # uncached
+    assert "probe_fixture" in testmodel._scan_installed_fixtures.__wrapped__()  # uncached
     assert testmodel.external_module_fixtures.__wrapped__("ssot_probe_plugin.plugin") == {
         "probe_fixture"
     }
