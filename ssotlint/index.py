@@ -236,6 +236,22 @@ def _is_type_checking(test: ast.expr) -> bool:
     return name is not None and (name in TYPE_CHECKING_NAMES or name.endswith(".TYPE_CHECKING"))
 
 
+def _replaces_module(stmt: ast.Assign | ast.Expr) -> bool:
+    """Does this statement put another object in place of the module? `sys.modules[__name__]
+    = ...`, or a call handed the module's own `__name__` with `__file__=`/`__path__=`
+    (celery's and kombu's `local.recreate_module`: a lazy module filled on attribute access)."""
+    if isinstance(stmt, ast.Assign) and any(
+        isinstance(t, ast.Subscript) and dotted(t.value) == "sys.modules" for t in stmt.targets
+    ):
+        return True
+    call = stmt.value
+    if not isinstance(call, ast.Call):
+        return False
+    passes_name = any(isinstance(a, ast.Name) and a.id == "__name__" for a in call.args)
+    passes_module = any(kw.arg in ("__file__", "__path__") for kw in call.keywords)
+    return passes_name and passes_module
+
+
 def _catches_import_error(handler: ast.ExceptHandler) -> bool:
     if handler.type is None:
         return True
@@ -312,6 +328,8 @@ class _Builder:
             self.targets(cast(Any, stmt).name, stmt.lineno)
         elif top and isinstance(stmt, ast.Assign):
             self.assign(stmt)
+            if _replaces_module(stmt):
+                self.rec.has_getattr = True  # names resolved at run time, like `__getattr__`
         elif top and isinstance(stmt, (ast.AnnAssign, ast.AugAssign)):
             self.targets(stmt.target, stmt.lineno)
             if (
@@ -325,6 +343,8 @@ class _Builder:
                 self.bind(name, Binding("assign", stmt.lineno))
         elif top and isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call):
             call = stmt.value
+            if _replaces_module(stmt):
+                self.rec.has_getattr = True
             # __all__.extend([...]) / __all__.append("x")
             if isinstance(call.func, ast.Attribute) and dotted(call.func.value) == "__all__":
                 if call.func.attr == "extend" and call.args:

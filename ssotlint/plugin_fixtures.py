@@ -93,6 +93,7 @@ KNOWN: dict[str, frozenset[str]] = {
     "pytest-structlog": frozenset({"log"}),
     "pytest-console-scripts": frozenset({"script_runner", "script_cwd", "script_launch_mode"}),
     "pytest-check": frozenset({"check"}),
+    "pytest-click": frozenset({"cli_runner", "isolated_cli_runner"}),
     "pytest-tornado": frozenset(
         {"http_client", "http_port", "http_server", "http_server_client", "io_loop"}
     ),

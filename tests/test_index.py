@@ -830,3 +830,19 @@ def test_python_source_wins_over_a_stub(make_project: Callable[..., Path]) -> No
     root = make_project(files)
     (root / "pkg" / "mod.pyi").write_text("X: int\nY: int\n")
     assert sot103(root) == ["pkg/use.py:1 `Y` is not defined in `pkg.mod`"]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "import sys\nfrom . import lazy\n\nsys.modules[__name__] = lazy.Module(__name__)\n",
+        "from . import local\n\nold, new = local.recreate_module(\n    __name__, by_module={'pkg.canvas': ['Signature']},\n"
+        "    __file__=__file__, __path__=__path__,\n)\n",
+    ],
+    ids=["sys-modules", "celery-recreate-module"],
+)
+def test_a_module_that_replaces_itself_answers_at_run_time(body: str) -> None:
+    index = index_of({"pkg/__init__.py": body, "pkg/canvas.py": "class Signature:\n    pass\n"})
+    assert index.resolve("pkg", "Signature").kind is Kind.UNKNOWN
+    plain = index_of({"pkg/__init__.py": "x = f(__name__)\n", "pkg/canvas.py": ""})
+    assert plain.resolve("pkg", "Signature").kind is Kind.MISSING
