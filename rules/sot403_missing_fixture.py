@@ -224,6 +224,9 @@ class MissingFixture(Rule):
             res = index.resolve(imp.module, imp.name)
             if res.kind is not Kind.DEFINITION:
                 continue
+            func = index.modules[res.module].functions.get(res.name)
+            if func is None or not any(d.split(".")[-1] == "fixture" for d, _ in func.decorators):
+                continue  # cheap: only a decorated fixture function is worth a parse
             parsed = MODULES.get(index, self.ctx.config.root, res.module)
             if parsed is not None:
                 renamed = module_fixtures(parsed.tree).renamed.get(res.name)
