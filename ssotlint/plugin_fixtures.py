@@ -153,10 +153,20 @@ def declaration_stamp(root: Path) -> tuple[object, ...]:
     return tuple(stamps)
 
 
+_PER_RUN: dict[Path, frozenset[str]] = {}
+
+
+def forget_declarations() -> None:
+    """A new run (or an editor's next check) looks at the declaration files again."""
+    _PER_RUN.clear()
+
+
 def declared_plugin_fixtures(root: Path) -> frozenset[str]:
     """Fixtures of the known plugins the project declares and this environment lacks."""
-    names: set[str] = set()
-    for dist in _declared(root, declaration_stamp(root)):
-        if not _installed(dist):
-            names |= KNOWN[dist]
-    return frozenset(names)
+    if root not in _PER_RUN:
+        names: set[str] = set()
+        for dist in _declared(root, declaration_stamp(root)):
+            if not _installed(dist):
+                names |= KNOWN[dist]
+        _PER_RUN[root] = frozenset(names)
+    return _PER_RUN[root]

@@ -193,7 +193,10 @@ _SETTINGS_FOR: dict[tuple[Path, str], PytestSettings] = {}
 
 def forget_settings() -> None:
     """Drop per-folder answers (a new run may follow an edit of a pytest config)."""
+    from ssotlint.plugin_fixtures import forget_declarations
+
     _SETTINGS_FOR.clear()
+    forget_declarations()
 
 
 def _settings_for_folder(root: Path, folder: str) -> PytestSettings:
