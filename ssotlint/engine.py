@@ -1011,6 +1011,9 @@ def _apply(
             new_text = new_module.code
     except Exception:
         return None
+    if text.endswith(("\n", "\r")) and not new_text.endswith(("\n", "\r")):
+        # libcst drops a final lone `\r` (CR-only files): keep the file's last line ending
+        new_text += "\r\n" if text.endswith("\r\n") else text[-1]
     try:
         ast.parse(new_text)
         cst.parse_module(new_text)

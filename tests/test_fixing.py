@@ -363,6 +363,21 @@ def test_rename_fix_keeps_crlf_and_bom(make_project: Callable[..., Path]) -> Non
     )
 
 
+@pytest.mark.parametrize("newline", [b"\r", b"\n", b"\r\n"])
+def test_rename_fix_keeps_the_final_line_ending(
+    make_project: Callable[..., Path], newline: bytes
+) -> None:
+    """libcst drops the last `\r` of a CR-only file; ssotlint puts it back."""
+    config = CONFIG + '"app.models.Old" = { replacement = "app.models.New", drop-in = true }\n'
+    root = make_project(
+        {**BASE, "app/models.py": "class Old:\n    pass\n\n\nclass New:\n    pass\n"}, config
+    )
+    data = b"from app.models import Old" + newline + b"x = Old()" + newline
+    (root / "app/use.py").write_bytes(data)
+    assert _check(root, fix=True).fixed_files == {"app/use.py": 1}
+    assert (root / "app/use.py").read_bytes() == data.replace(b"Old", b"New")
+
+
 def test_diff_shows_unsafe_fixes_only_when_asked(
     make_project: Callable[..., Path], cli: Cli
 ) -> None:
