@@ -12,13 +12,16 @@ import functools
 import hashlib
 import os
 import pickle
+import shutil
 import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
 from ssotlint import __version__
 
 MAGIC = b"SSOTLINT-CACHE\x01"
+STALE_FOLDER_SECONDS = 7 * 24 * 3600
 
 
 @functools.lru_cache(maxsize=1)
@@ -67,11 +70,31 @@ class Cache:
         except Exception:  # a cache written by another version: rebuild
             return None
 
+    def _prune_old_folders(self) -> None:
+        """Every ssotlint version (and, in a checkout, every edit of its code) gets a folder of
+        its own: drop the ones nobody wrote to for a week. A recent one may belong to another
+        ssotlint still in use (a pre-commit hook pinned to another release)."""
+        cutoff = time.time() - STALE_FOLDER_SECONDS
+        try:
+            siblings = list(os.scandir(self.folder.parent))
+        except OSError:
+            return
+        for entry in siblings:
+            if entry.name == self.folder.name or not entry.is_dir(follow_symlinks=False):
+                continue
+            try:
+                if entry.stat(follow_symlinks=False).st_mtime < cutoff:
+                    shutil.rmtree(entry.path, ignore_errors=True)
+            except OSError:
+                continue
+
     def save(self, name: str, value: Any) -> None:
         if not self.enabled:
             return
         try:
-            self.folder.mkdir(parents=True, exist_ok=True)
+            if not self.folder.is_dir():
+                self.folder.mkdir(parents=True, exist_ok=True)
+                self._prune_old_folders()
             ignore = self.folder.parent / ".gitignore"
             if not ignore.exists():
                 ignore.write_text("# created by ssotlint\n*\n")

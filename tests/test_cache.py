@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -392,3 +393,23 @@ def test_installed_plugin_fixtures_are_scanned_once_per_environment(
     (root / "tests" / "test_a.py").write_text("def test_a(tmp_path, mocker, nope2):\n    pass\n")
     assert _run(root) == ["tests/test_a.py:1 SOT403"]
     assert scans == [1, 1]
+
+
+def test_cache_folders_of_other_versions_are_pruned_after_a_week(
+    make_project: Callable[..., Path],
+) -> None:
+    from ssotlint import cache as cache_module
+
+    root = make_project(FILES, CONFIG)
+    base = root / ".ssotlint_cache"
+    old = base / "0.0.1-aaaaaaaaaaaa"
+    recent = base / "0.0.2-bbbbbbbbbbbb"
+    for folder in (old, recent):
+        folder.mkdir(parents=True)
+        (folder / "index.pickle").write_bytes(b"x")
+    week_ago = time.time() - cache_module.STALE_FOLDER_SECONDS - 60
+    os.utime(old, (week_ago, week_ago))
+    assert _run(root) == EXPECTED  # creates this version's folder
+    assert not old.exists()
+    assert recent.exists()  # maybe another ssotlint still in use
+    assert len([p for p in base.iterdir() if p.is_dir()]) == 2
