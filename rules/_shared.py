@@ -159,13 +159,17 @@ def _tracked_plain(
     for name, mods in by_name.items():
         if len(set(mods)) < 2:
             continue
-        # With no home configured, a shared name alone is a clash, not a copy: Home
-        # Assistant's `braviatv.const.SourceType` (APP, CHANNEL, INPUT) and
-        # `device_tracker.const.SourceType` (GPS, ROUTER, ...) are two ideas. Copies share
-        # at least one member name; a configured home tracks every definition.
+        # With no home configured, two definitions whose members are all different are a
+        # name clash, not a copy: Home Assistant's `braviatv.const.SourceType` (APP,
+        # CHANNEL, INPUT) and `device_tracker.const.SourceType` (GPS, ROUTER, ...) are two
+        # ideas. Copies share a member name, or one has none to compare (copy-pasted
+        # exceptions, classes with only methods); a configured home tracks every definition.
         members = {m: {k for k, _ in index.modules[m].classes[name].members} for m in mods}
         if any(
-            members[a] & members[b] for i, a in enumerate(mods) for b in mods[i + 1 :] if a != b
+            not members[a] or not members[b] or members[a] & members[b]
+            for i, a in enumerate(mods)
+            for b in mods[i + 1 :]
+            if a != b
         ):
             names.add(name)
     names.update(config.canonical_symbols)

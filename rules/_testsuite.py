@@ -194,7 +194,7 @@ def conftest_chain(ctx: FileContext, settings: PytestSettings) -> list[FixtureSc
             continue
         parsed = MODULES.get(ctx.index, ctx.config.root, rec.module)
         if parsed is None:
-            scopes.append(FixtureScope(uncertain=True))
+            scopes.append(FixtureScope(uncertain=True, hidden=True))
             continue
         scopes.append(module_fixtures(parsed.tree))
     return scopes

@@ -12,10 +12,11 @@ False, so code that imports the wrong one fails silently (the seed's
 The canonical home comes from `canonical.symbols`, then `canonical.modules`; each
 other definition is reported, naming the canonical one and the number of other
 copies. With no canonical home configured, every definition is reported and the
-message suggests the most imported one; then a name counts only when two of its
-definitions share a member name: Home Assistant's `braviatv` `SourceType` (APP,
-CHANNEL, INPUT) and `device_tracker` `SourceType` (GPS, ROUTER, ...) share a name,
-not an idea. Configure a home for the name to have every definition reported.
+message suggests the most imported one; then definitions that all have members,
+none of them shared, are a name clash and not reported: Home Assistant's
+`braviatv` `SourceType` (APP, CHANNEL, INPUT) and `device_tracker` `SourceType`
+(GPS, ROUTER, ...) share a name, not an idea. Configure a home for the name to
+have every definition reported.
 
 **Fix** (unsafe): replace the duplicate class with `from CANONICAL import Name`
 when the canonical enum has every member of the duplicate with an equal value.

@@ -122,6 +122,7 @@ class NonCanonicalImport(Rule):
             if info.home is None and res.module == home:
                 # The same object through a re-export (a package's public `__init__`, say) of a
                 # home nobody configured: no `==` bug, and only a suggestion to move towards.
+                self.ctx.site(self.code, True)
                 continue
             ok = home is None or imp.module == home
             self.ctx.site(self.code, ok)

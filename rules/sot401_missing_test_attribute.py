@@ -128,7 +128,7 @@ class MissingTestAttribute(Rule):
             module_fixtures(tests.parsed.tree),
             *conftest_chain(self.ctx, tests.settings),
         ]
-        if any(scope.uncertain for scope in self._scopes):
+        if any(scope.hidden for scope in self._scopes):
             # fixtures we cannot see (a star import, an unreadable plugin) may be autouse
             # and call any method or set any attribute (SQLAlchemy's `setup_test`)
             return

@@ -116,16 +116,19 @@ RACY_NS = 2_000_000_000  # file system clocks tick coarsely: recent times may re
 
 
 def _stamp(path: str | Path) -> Stamp:
+    now = time.time_ns()  # before the stat: a stall after it must not make a new edit "old"
     try:
         st = os.stat(path)
     except OSError:
         return MISSING_STAMP
-    settled = max(st.st_mtime_ns, st.st_ctime_ns) < time.time_ns() - RACY_NS
+    settled = max(st.st_mtime_ns, st.st_ctime_ns) < now - RACY_NS
     return (st.st_mtime_ns, st.st_ctime_ns, st.st_size, settled)
 
 
 def _unchanged(path: Path, old: object, digest: str) -> Stamp | None:
     """The file's current stamp if its content is still `digest` (else None)."""
+    if digest == UNREADABLE_DIGEST:
+        return None  # a read that failed (EMFILE, EIO, a lock) is tried again every run
     stamp = _stamp(path)
     if stamp[2] < 0:
         return None
@@ -137,6 +140,7 @@ def _unchanged(path: Path, old: object, digest: str) -> Stamp | None:
 
 
 OPAQUE_DIGEST = "opaque"
+UNREADABLE_DIGEST = "unreadable"
 
 
 def _opaque_record(module: str, relpath: str, is_package: bool) -> ModuleRecord:
@@ -154,7 +158,7 @@ def _index_one(item: tuple[str, str, str, bool, bool]) -> tuple[Stamp, ModuleRec
     try:
         data = read_source(Path(path))
     except SourceError as exc:
-        rec = ModuleRecord(module, relpath, is_package, "unreadable", error=str(exc))
+        rec = ModuleRecord(module, relpath, is_package, UNREADABLE_DIGEST, error=str(exc))
         return key, rec
     return key, build_record(module, relpath, is_package, data)
 
@@ -786,6 +790,7 @@ def _discover_cached(config: Config, cache: Cache) -> list[SourceFile]:
         and stored.get("config") == digest
         and isinstance(stored.get("folders"), dict)
     ):
+        checked_at = time.time_ns()  # before the stats (see `_stamp`)
         moved = _folders_moved(stored["folders"])
         if moved is not None:
             root = config.root
@@ -797,8 +802,7 @@ def _discover_cached(config: Config, cache: Cache) -> list[SourceFile]:
             except (TypeError, ValueError):
                 files = None  # not ours after all: walk
             if files is not None:
-                now = time.time_ns()
-                if moved and all(state[0] < now - RACY_NS for state in moved.values()):
+                if moved and all(state[0] < checked_at - RACY_NS for state in moved.values()):
                     cache.save(TREE_CACHE, {**stored, "folders": {**stored["folders"], **moved}})
                 return files
     now = time.time_ns()

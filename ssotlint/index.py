@@ -241,7 +241,11 @@ def _replaces_module(stmt: ast.Assign | ast.Expr) -> bool:
     = ...`, or a call handed the module's own `__name__` with `__file__=`/`__path__=`
     (celery's and kombu's `local.recreate_module`: a lazy module filled on attribute access)."""
     if isinstance(stmt, ast.Assign) and any(
-        isinstance(t, ast.Subscript) and dotted(t.value) == "sys.modules" for t in stmt.targets
+        isinstance(t, ast.Subscript)
+        and dotted(t.value) == "sys.modules"
+        and isinstance(t.slice, ast.Name)
+        and t.slice.id == "__name__"  # not `sys.modules["app.legacy"] = ...`: an alias shim
+        for t in stmt.targets
     ):
         return True
     call = stmt.value

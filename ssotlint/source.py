@@ -57,7 +57,9 @@ def read_source(path: Path) -> bytes:
     """The file's bytes; a FIFO, device or socket named `*.py` is refused, never read (a read
     from a FIFO would block the run forever)."""
     try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        # O_BINARY: without it Windows reads in text mode (CRLF -> LF, stops at \x1a)
+        flags = os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_NONBLOCK", 0)
+        fd = os.open(path, flags)
     except OSError as exc:
         raise SourceError(f"cannot read: {exc.strerror or exc}") from exc
     try:

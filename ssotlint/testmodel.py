@@ -879,6 +879,9 @@ _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 class FixtureScope:
     names: set[str] = field(default_factory=set)
     uncertain: bool = False  # star import, pytest_generate_tests, unknown plugin: don't report
+    # fixtures exist that we cannot see (a star import, an unknown or unreadable plugin or
+    # conftest): any of them may be autouse and set attributes or call methods
+    hidden: bool = False
     plugins: list[str] = field(default_factory=list)
     async_runner: bool = False  # a hook that may run async tests itself (pytest_pyfunc_call, ...)
     requests: dict[str, set[str]] = field(default_factory=dict)  # fixture -> fixtures it requests
@@ -948,7 +951,7 @@ def _module_fixtures(tree: ast.Module) -> FixtureScope:
         elif isinstance(stmt, ast.ImportFrom):
             for alias in stmt.names:
                 if alias.name == "*":
-                    scope.uncertain = True
+                    scope.uncertain = scope.hidden = True
                 else:
                     scope.names.add(alias.asname or alias.name)
         elif isinstance(stmt, (ast.Assign, ast.AnnAssign)):
@@ -958,14 +961,16 @@ def _module_fixtures(tree: ast.Module) -> FixtureScope:
                     if name == "pytest_plugins":
                         plugins = None if stmt.value is None else _string_list(stmt.value)
                         if plugins is None:
-                            scope.uncertain = True
+                            scope.uncertain = scope.hidden = True
                         else:
                             scope.plugins += plugins
                     elif isinstance(stmt.value, (ast.Call, ast.Name, ast.Attribute)):
                         # `x = pytest.fixture(f)`, fixture factories, `db = fixtures.db` aliases
                         scope.names.add(name)
         elif isinstance(stmt, _BLOCKS):  # `with open(...) as f: exec(...); from x import *`
-            scope.uncertain = _defines_fixtures_dynamically(stmt, scope.names) or scope.uncertain
+            uncertain, hidden = _defines_fixtures_dynamically(stmt, scope.names)
+            scope.uncertain = scope.uncertain or uncertain
+            scope.hidden = scope.hidden or hidden
     registers: list[ast.Call] = []
     scope.foreign = _foreign_attrs(tree, registers)
     _registered_plugins(tree, scope, registers)
@@ -981,7 +986,7 @@ def _registered_plugins(tree: ast.Module, scope: FixtureScope, registers: list[a
         target = arg.func if isinstance(arg, ast.Call) else arg
         cls = classes.get(target.id) if isinstance(target, ast.Name) else None
         if cls is None:
-            scope.uncertain = True
+            scope.uncertain = scope.hidden = True
             continue
         for sub in ast.walk(cls):
             if isinstance(sub, (ast.FunctionDef, ast.AsyncFunctionDef)):
@@ -1083,7 +1088,7 @@ def file_fixtures(path: Path) -> FixtureScope:
             _DISK_SCOPES[key] = module_fixtures(ast.parse(decode(read_source(path)).text))
         return _DISK_SCOPES[key]
     except (OSError, SourceError, SyntaxError, ValueError, RecursionError):
-        return FixtureScope(uncertain=True)
+        return FixtureScope(uncertain=True, hidden=True)
 
 
 ITEM_HOOKS = frozenset(
@@ -1107,11 +1112,12 @@ def _runs_async_tests(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
     return False
 
 
-def _defines_fixtures_dynamically(stmt: ast.stmt, names: set[str]) -> bool:
+def _defines_fixtures_dynamically(stmt: ast.stmt, names: set[str]) -> tuple[bool, bool]:
     """A module-level block (`if`/`try`/`with`/loops): every name it may bind as a fixture is
     added to `names` (either branch may run); True when it cannot be read (star import,
-    `pytest_plugins`, `pytest_generate_tests`)."""
-    uncertain = False
+    `pytest_plugins`, `pytest_generate_tests`), and whether fixtures we cannot see may come
+    from it (star import, `pytest_plugins`): (uncertain, hidden)."""
+    uncertain = hidden = False
     for node in ast.walk(stmt):
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             name = fixture_name(node)
@@ -1121,15 +1127,16 @@ def _defines_fixtures_dynamically(stmt: ast.stmt, names: set[str]) -> bool:
         elif isinstance(node, ast.ImportFrom):
             for alias in node.names:
                 if alias.name == "*":
-                    uncertain = True
+                    uncertain = hidden = True
                 else:
                     names.add(alias.asname or alias.name)
         elif isinstance(node, ast.Assign) and isinstance(node.value, ast.Call):
             for target in node.targets:
                 names.update(_target_names(target))
         elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
-            uncertain = uncertain or node.id == "pytest_plugins"
-    return uncertain
+            if node.id == "pytest_plugins":
+                uncertain = hidden = True
+    return uncertain, hidden
 
 
 def _string_list(node: ast.expr) -> list[str] | None:

@@ -413,3 +413,25 @@ def test_cache_folders_of_other_versions_are_pruned_after_a_week(
     assert not old.exists()
     assert recent.exists()  # maybe another ssotlint still in use
     assert len([p for p in base.iterdir() if p.is_dir()]) == 2
+
+
+def test_a_read_error_is_not_cached_for_good(
+    make_project: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """EMFILE, EIO, a Windows lock: the next run reads the file again, settled stamp or not."""
+    from ssotlint.source import SourceError
+
+    root = make_project(FILES, CONFIG)
+    monkeypatch.setattr(engine, "RACY_NS", 0)  # every stamp is settled at once
+    real = engine.read_source
+    failures = [1]
+
+    def read(path: Path) -> bytes:
+        if Path(path).name == "user.py" and failures:
+            failures.pop()
+            raise SourceError("cannot read: Too many open files")
+        return real(path)
+
+    monkeypatch.setattr(engine, "read_source", read)
+    assert "app/user.py:1 SOT999" in _run(root)
+    assert _run(root) == EXPECTED

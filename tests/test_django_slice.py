@@ -272,25 +272,25 @@ def test_migrations_are_linted(django: Path) -> None:
     assert codes(django, "SOT103") == ["django/contrib/auth/migrations/0001_initial.py:5 SOT103"]
 
 
-def test_sot101_same_name_without_a_shared_member_is_a_clash_not_a_copy(django: Path) -> None:
-    """Django's `IntEnum` polyfill (no members) and a test's `IntEnum` (A, B) share a name,
-    not an idea: not reported until a canonical home says the name has one."""
-    config = '[tool.ssotlint]\nsrc = ["."]\n\n[tool.ssotlint.canonical]\nkinds = ["enum"]\n'
-    (django / "pyproject.toml").write_text(config)
-    proc = run_cli("check", "--select", "SOT101", "--format", "json", "--no-cache", cwd=django)
-    assert proc.returncode == 0, proc.stdout + proc.stderr
+def test_sot101_reports_only_the_same_named_enums(django: Path) -> None:
+    """Django's `IntEnum` polyfill has no members to compare with the test's `IntEnum` (A, B):
+    both are reported (a clash is only assumed when both have members and none is shared)."""
     (django / "pyproject.toml").write_text(
-        config + 'symbols = { IntEnum = "django.db.models.enums" }\n'
+        '[tool.ssotlint]\nsrc = ["."]\n\n[tool.ssotlint.canonical]\nkinds = ["enum"]\n'
     )
     proc = run_cli("check", "--select", "SOT101", "--format", "json", "--no-cache", cwd=django)
+    assert proc.returncode == 1, proc.stderr
     found = [(d["path"], d["line"], d["code"]) for d in json.loads(proc.stdout)]
-    assert found == [("tests/migrations/test_writer.py", 10, "SOT101")]
+    assert found == [
+        ("django/db/models/enums.py", 13, "SOT101"),
+        ("tests/migrations/test_writer.py", 10, "SOT101"),
+    ]
 
 
 def test_index_rules_on_the_slice(django: Path) -> None:
-    """Every index-based rule (SOT1xx, SOT2xx, SOT9xx): nothing to report."""
+    """Every index-based rule (SOT1xx, SOT2xx, SOT9xx): only the enum pair remains."""
     proc = run_cli(
         "check", "--select", "SOT1,SOT2,SOT9", "--format", "json", "--no-cache", cwd=django
     )
-    assert proc.returncode == 0, proc.stdout + proc.stderr
-    assert json.loads(proc.stdout) == []
+    assert proc.returncode == 1, proc.stderr
+    assert sorted({d["code"] for d in json.loads(proc.stdout)}) == ["SOT101"]

@@ -846,3 +846,9 @@ def test_a_module_that_replaces_itself_answers_at_run_time(body: str) -> None:
     assert index.resolve("pkg", "Signature").kind is Kind.UNKNOWN
     plain = index_of({"pkg/__init__.py": "x = f(__name__)\n", "pkg/canvas.py": ""})
     assert plain.resolve("pkg", "Signature").kind is Kind.MISSING
+    # an alias shim writes another module's entry: it is still an ordinary module itself
+    shim = index_of(
+        {"pkg/__init__.py": "import sys\nimport pkg.canvas as c\n\nsys.modules['pkg.old'] = c\n",
+         "pkg/canvas.py": ""}
+    )  # fmt: skip
+    assert shim.resolve("pkg", "Nope").kind is Kind.MISSING

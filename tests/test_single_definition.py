@@ -530,3 +530,34 @@ def test_same_name_without_a_shared_member_is_a_clash_not_a_copy(make_project: M
     root = make_project(files, config, name="configured")
     assert where(lint(root, "SOT101")) == ["app/partial.py:4", "app/partial2.py:4", "app/tv.py:4"]
     assert where(lint(root, "SOT102")) == ["app/use.py:1"]
+
+
+def test_member_less_copies_are_still_copies(make_project: Make) -> None:
+    """Copy-pasted exceptions and method-only classes have no members to compare: a shared
+    name is all there is, so they stay tracked (only all-different members mean a clash)."""
+    body = "class ConfigError(Exception):\n    pass\n\n\nclass Client:\n    def get(self):\n        return 1\n"
+    files = {
+        "app/__init__.py": "",
+        "app/a.py": body,
+        "app/b.py": body,
+        "app/use.py": "from app.a import ConfigError\nfrom app.a import Client\n",
+        "app/use2.py": "from app.a import ConfigError\nfrom app.b import Client\n",
+    }
+    root = make_project(files, '[tool.ssotlint.canonical]\nkinds = ["class"]\n')
+    assert where(lint(root, "SOT101")) == ["app/a.py:1", "app/a.py:5", "app/b.py:1", "app/b.py:5"]
+
+
+def test_re_exports_of_a_suggested_home_count_as_compliant_sites(make_project: Make) -> None:
+    files = {
+        "app/__init__.py": "",
+        "app/enums.py": enum("Status", {"A": 1}),
+        "app/context.py": enum("Status", {"A": 1}),
+        "app/schemas.py": "from app.enums import Status\n",
+        **{f"app/u{i}.py": "from app.enums import Status\n" for i in range(3)},
+        "app/r.py": "from app.schemas import Status\n",
+        "app/w.py": "from app.context import Status\n",
+    }
+    result = check(make_project(files), "SOT102")
+    assert where([d for d in result.diagnostics if d.code == "SOT102"]) == ["app/w.py:1"]
+    sites = result.sites["SOT102"]
+    assert (sites.examined, sites.compliant) == (6, 5)

@@ -1644,6 +1644,16 @@ SOT403 = [
         },
     ),
     case(
+        "conftest-pytest_generate_tests-keeps-sot401",  # it parametrizes; it sets no attributes
+        "SOT401",
+        {
+            "tests/__init__.py": "",
+            "tests/conftest.py": "def pytest_generate_tests(metafunc):\n    pass\n",
+            "tests/test_a.py": "class TestA:\n    def test_x(self):\n        assert self.client\n",
+        },
+        ["tests/test_a.py:3 SOT401"],
+    ),
+    case(
         "conftest-star-import-inside-with-sot401",
         "SOT401",
         {
