@@ -148,13 +148,25 @@ def _tracked_plain(
 ) -> dict[str, tuple[list[str], str | None, str | None]]:
     """name -> (defining modules, configured home, suggested home): plain data, cacheable."""
     any_class = "class" in config.canonical_kinds
-    by_name: dict[str, list[str]] = {}
+    canonical_modules = set(config.canonical_modules)
+    # Group by name first (cheap); ask the costly "is it an enum?" only of the candidates: a
+    # name in two modules, a configured name, a class of a canonical module.
+    grouped: dict[str, list[str]] = {}
     for rec, cls in index.iter_classes():
         if not all(part.isidentifier() for part in rec.module.split(".")):
             continue  # `migrations/0001_initial.py`: no import can name it, nor its classes
-        if any_class or index.is_enum(rec.module, cls.name):
-            by_name.setdefault(cls.name, []).append(rec.module)
-    canonical_modules = set(config.canonical_modules)
+        grouped.setdefault(cls.name, []).append(rec.module)
+    by_name: dict[str, list[str]] = {}
+    for name, mods in grouped.items():
+        if not (
+            len(set(mods)) >= 2
+            or name in config.canonical_symbols
+            or any(m in canonical_modules for m in mods)
+        ):
+            continue
+        kept = [m for m in mods if any_class or index.is_enum(m, name)]
+        if kept:
+            by_name[name] = kept
     names = set()
     for name, mods in by_name.items():
         if len(set(mods)) < 2:
@@ -176,7 +188,7 @@ def _tracked_plain(
     for name, mods in by_name.items():
         if any(mod in canonical_modules for mod in mods):
             names.add(name)
-    counts = index.import_counts()
+    counts = index.import_counts(frozenset(by_name))
     out = {}
     for name in sorted(names):
         mods = by_name.get(name, [])

@@ -792,15 +792,23 @@ class ProjectIndex:
 
         return (module, name) in self.derived("imported-names", build)
 
-    def import_counts(self) -> Counter[tuple[str, str]]:
-        """How often each definition is imported across the project (for suggestions)."""
+    def import_counts(self, names: frozenset[str] | None = None) -> Counter[tuple[str, str]]:
+        """How often each definition is imported across the project (for suggestions); with
+        `names`, only imports that name one of them are resolved and counted."""
+        if names is not None:
+            return self._count_imports(names)
         if self._import_counts is None:
-            counts: Counter[tuple[str, str]] = Counter()
-            for rec in self.modules.values():
-                for imp in rec.imports:
-                    if imp.is_from and imp.name and self.is_first_party(imp.module):
-                        res = self.resolve(imp.module, imp.name)
-                        if res.kind is Kind.DEFINITION:
-                            counts[(res.module, res.name)] += 1
-            self._import_counts = counts
+            self._import_counts = self._count_imports(None)
         return self._import_counts
+
+    def _count_imports(self, names: frozenset[str] | None) -> Counter[tuple[str, str]]:
+        counts: Counter[tuple[str, str]] = Counter()
+        for rec in self.modules.values():
+            for imp in rec.imports:
+                if not (imp.is_from and imp.name) or (names is not None and imp.name not in names):
+                    continue
+                if self.is_first_party(imp.module):
+                    res = self.resolve(imp.module, imp.name)
+                    if res.kind is Kind.DEFINITION:
+                        counts[(res.module, res.name)] += 1
+        return counts

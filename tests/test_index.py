@@ -727,6 +727,8 @@ def test_import_counts_and_definitions_named() -> None:
     counts = index.import_counts()
     assert counts[("a", "S")] == 2
     assert counts[("b", "S")] == 1
+    assert index.import_counts(frozenset({"S"})) == counts  # only imports naming S resolved
+    assert index.import_counts(frozenset({"T"})) == {}
 
 
 # --- rebinding: Python keeps the last binding that ran ---------------------------------
