@@ -56,7 +56,6 @@ class RunResult:
     diagnostics: list[Diagnostic]
     sites: dict[str, Sites]
     files_checked: int
-    fixed_files: dict[str, int] = field(default_factory=dict)  # path -> fixes applied
     # (path, project round from 1, code, fixes applied) for every batch of fixes kept; a fix
     # in one file can create a finding in another (an import now resolves elsewhere) that a
     # later round fixes
@@ -66,6 +65,14 @@ class RunResult:
     checked_paths: list[str] = field(default_factory=list)
     index: ProjectIndex | None = None
     linter: Linter | None = None
+
+    @property
+    def fixed_files(self) -> dict[str, int]:
+        """path -> fixes applied (and written, or shown by --diff)."""
+        out: dict[str, int] = {}
+        for path, _, _, count in self.fix_log:
+            out[path] = out.get(path, 0) + count
+        return out
 
 
 class Selection:
@@ -666,12 +673,10 @@ def _fix_project(
             new_data, batches, index = _fix_file(
                 config, linter, index, rec, data, options, result, seen.setdefault(f.relpath, set())
             )
-            applied = sum(n for _, n in batches)
             result.fix_log.extend((f.relpath, round_no, code, n) for code, n in batches)
-            if applied:
+            if batches:
                 originals.setdefault(f.relpath, data)
                 current[f.relpath] = new_data
-                result.fixed_files[f.relpath] = result.fixed_files.get(f.relpath, 0) + applied
                 progressed = True
         if not progressed:
             break
@@ -679,7 +684,6 @@ def _fix_project(
     for f in targets:
         if f.relpath not in current or current[f.relpath] == originals[f.relpath]:
             result.fix_log = [e for e in result.fix_log if e[0] != f.relpath]
-            result.fixed_files.pop(f.relpath, None)
             continue
         if options.diff:
             old = python_lines(decode(originals[f.relpath]).text)  # not splitlines(): \x0c
@@ -692,7 +696,6 @@ def _fix_project(
                 write_atomic(f.path, current[f.relpath])
             except OSError as exc:
                 result.fix_errors.append(f"{f.relpath}: not fixed, cannot write: {exc.strerror}")
-                result.fixed_files.pop(f.relpath, None)
                 result.fix_log = [e for e in result.fix_log if e[0] != f.relpath]
                 # The file keeps its old text: lint that, not the fix that was not written.
                 kept = index.by_path[f.relpath]
@@ -928,7 +931,7 @@ def _fix_file(
     data: bytes,
     options: CheckOptions,
     result: RunResult,
-    seen: set[str] | None = None,
+    seen: set[str],
 ) -> tuple[bytes, list[tuple[str, int]], ProjectIndex]:
     """Fix one file to a fixed point: (new bytes, [(code, fixes applied)], index).
 
@@ -939,7 +942,6 @@ def _fix_file(
     except SourceError:
         return data, [], index
     text = source.text
-    seen = set() if seen is None else seen
     seen.add(text)
     applied: list[tuple[str, int]] = []
     refused: set[str] = set()

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import importlib.metadata
 import re
-from functools import lru_cache
 from pathlib import Path
 
 # distribution name (normalised: lower case, `-`) -> its fixtures
@@ -131,8 +130,7 @@ def _installed(dist: str) -> bool:
     return True
 
 
-@lru_cache(maxsize=16)
-def _declared(root: Path, stamp: tuple[object, ...]) -> frozenset[str]:
+def _declared(root: Path) -> frozenset[str]:
     text = ""
     for path in declaration_files(root):
         try:
@@ -165,7 +163,7 @@ def declared_plugin_fixtures(root: Path) -> frozenset[str]:
     """Fixtures of the known plugins the project declares and this environment lacks."""
     if root not in _PER_RUN:
         names: set[str] = set()
-        for dist in _declared(root, declaration_stamp(root)):
+        for dist in _declared(root):
             if not _installed(dist):
                 names |= KNOWN[dist]
         _PER_RUN[root] = frozenset(names)

@@ -134,28 +134,7 @@ def _rebinds(data: bytes) -> bool:
 
 
 def _contradictory_config(root: Path) -> bool:
-    """Does the config make a canonical home deprecated, or replace a tracked name elsewhere?"""
-    try:
-        import tomllib
-    except ImportError:  # Python 3.10
-        import tomli as tomllib
-
-    tool = tomllib.loads((root / "pyproject.toml").read_text())["tool"]["ssotlint"]
-    homes: dict[str, str] = tool.get("canonical", {}).get("symbols", {})
-    home_modules = {*homes.values(), *tool.get("canonical", {}).get("modules", [])}
-    for key, entry in tool.get("deprecated", {}).items():
-        for home in home_modules:
-            if home == key or home.startswith(key + "."):
-                return True
-        if (
-            key.rpartition(".")[2] in homes
-            and key.rpartition(".")[0] == homes[key.rpartition(".")[2]]
-        ):
-            return True
-        module, _, name = str(entry.get("replacement", "")).rpartition(".")
-        if name in homes and module and homes[name] != module:
-            return True
-    return False
+    return bool(resolve_config(None, root).contradictions())
 
 
 def _key(d: object) -> tuple[object, ...]:
